@@ -1,0 +1,1 @@
+"""Build glue: gallery scripts -> executed notebooks -> pages, and chapter embeds."""

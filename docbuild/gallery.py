@@ -1,0 +1,139 @@
+"""Build the gallery: execute what changed (in parallel), then lay out the pages.
+
+Scripts run only when their cache key changed (see cache.py). Nothing is written into
+docs/ unless every script succeeded, so a failed build never leaves half-rendered pages.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import pages
+from .cache import script_key
+from .config import Settings, settings
+from .execute import ExecutionError, run_notebook
+from .record import build_entry
+from .script import Script, ScriptError, parse
+
+KEEP_ENTRIES = 3  # cache entries kept per script (other budgets, devices, recent edits)
+
+
+class GalleryError(Exception):
+    """One or more scripts failed; the message lists each with its place and traceback."""
+
+
+@dataclass
+class Job:
+    script: Script
+    entry: Path  # cache entry for the script's current key
+
+    @property
+    def cached(self) -> bool:
+        return (self.entry / "record.json").is_file()
+
+
+def discover(conf: Settings) -> list[Path]:
+    return sorted(conf.gallery_dir.glob("*/plot_*.py"))
+
+
+def shard_of(paths: list[Path], shard: str | None) -> list[Path]:
+    """'i/n' keeps every n-th script starting at the i-th (1-based), in sorted order."""
+    if not shard:
+        return paths
+    index, count = (int(part) for part in shard.split("/"))
+    if not 1 <= index <= count:
+        raise ValueError(f"--shard {shard}: expected i/n with 1 <= i <= n")
+    return paths[index - 1 :: count]
+
+
+def budget() -> str:
+    value = os.environ.get("KERAS_REF_BUDGET", "full")
+    if value not in ("quick", "full"):
+        raise ValueError(f"KERAS_REF_BUDGET={value!r}: expected 'quick' or 'full'")
+    return value
+
+
+def plan(conf: Settings, paths: list[Path], mode: str) -> list[Job]:
+    jobs, errors = [], []
+    for path in paths:
+        try:
+            script = parse(path, conf.gallery_dir)
+        except ScriptError as err:
+            errors.append(str(err))
+            continue
+        key = script_key(path, mode)
+        jobs.append(Job(script, conf.cache_dir / script.slug / path.stem / key))
+    if errors:
+        raise GalleryError("\n".join(errors))
+    return jobs
+
+
+def _run(job: Job, mode: str, timeout: float, log) -> None:
+    log(f"docbuild: executing {job.script.name} ({mode} budget)")
+    notebook, wall = run_notebook(job.script, mode, timeout)
+    build_entry(job.script, notebook, wall, mode, job.entry)
+    log(f"docbuild: {job.script.name} ran in {wall:.1f} s")
+    _prune(job.entry.parent)
+
+
+def _prune(folder: Path) -> None:
+    entries = sorted((p for p in folder.iterdir() if p.is_dir() and not p.name.endswith(".tmp")),
+                     key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[KEEP_ENTRIES:]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def execute(shard: str | None = None, jobs: int | None = None, select: str | None = None,
+            log=print) -> tuple[list[Job], list[Job]]:
+    """Execute the scripts whose results are not cached; raise GalleryError on any failure."""
+    conf, mode = settings(), budget()
+    paths = shard_of(discover(conf), shard)
+    if select:
+        paths = [p for p in paths if select in p.relative_to(conf.gallery_dir).as_posix()]
+    todo = plan(conf, paths, mode)
+    stale = [job for job in todo if not job.cached]
+    workers = jobs or int(os.environ.get("DOCBUILD_JOBS", 0)) or len(os.sched_getaffinity(0))
+    failures = []
+    if stale:
+        with ThreadPoolExecutor(max_workers=min(workers, len(stale))) as pool:
+            futures = [pool.submit(_run, job, mode, conf.timeout, log) for job in stale]
+            for future in futures:
+                try:
+                    future.result()
+                except ExecutionError as err:
+                    failures.append(str(err))
+    if failures:
+        raise GalleryError(f"{len(failures)} gallery script(s) failed:\n\n" + "\n\n".join(failures))
+    return todo, stale
+
+
+def build(log=print) -> list[dict]:
+    """Execute what changed, then write the gallery pages into docs/ (only if all succeeded)."""
+    start = time.monotonic()
+    todo, stale = execute(log=log)
+    records = [json.loads((job.entry / "record.json").read_text()) for job in todo]
+    pages.write(settings(), todo, records)
+    log(f"docbuild: gallery ready ({len(todo)} scripts, {len(stale)} executed) "
+        f"in {time.monotonic() - start:.1f} s")
+    return records
+
+
+def load_record(name: str) -> dict | None:
+    """The record of 'slug/plot_x.py' for the script as it is now (its current cache key)."""
+    conf = settings()
+    path = conf.gallery_dir / name
+    if not path.is_file():
+        return None
+    slug, file_name = name.split("/", 1)
+    record = conf.cache_dir / slug / Path(file_name).stem / script_key(path, budget())
+    record = record / "record.json"
+    if not record.is_file():
+        raise GalleryError(f"gallery/{name} has not been executed: run "
+                           "`python -m docbuild gallery` (or the build) first")
+    return json.loads(record.read_text())

@@ -1,0 +1,30 @@
+"""MkDocs hooks: run the gallery before the build, expand ::gallery directives in pages.
+
+Set DOCBUILD_EXECUTE=0 to build from the results already laid out in docs/gallery
+without checking the scripts (used to measure what execution costs).
+"""
+
+from __future__ import annotations
+
+import os
+
+from mkdocs.exceptions import PluginError
+
+from docbuild.embed import EmbedError, expand
+from docbuild.gallery import GalleryError, build, load_record
+
+
+def on_pre_build(config) -> None:
+    if os.environ.get("DOCBUILD_EXECUTE", "1") == "0":
+        return
+    try:
+        build()
+    except GalleryError as err:
+        raise PluginError(f"gallery build failed:\n{err}") from err
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    try:
+        return expand(markdown, page.file.src_uri, load_record)
+    except (EmbedError, GalleryError) as err:
+        raise PluginError(f"bad gallery reference in {err}") from err

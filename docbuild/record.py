@@ -1,0 +1,152 @@
+"""Turn an executed notebook into a cache entry: page, download, figures and record.
+
+The record (record.json) is what chapters embed: per section, the code and the outputs
+(text, figures with alt text, parameter tables), plus the provenance of the run.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import html
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+
+from .script import Script
+
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+FIGURE_TYPES = {"image/svg+xml": "svg", "image/png": "png"}
+
+
+def _redraw(line: str) -> str:
+    """What a terminal would show for a line redrawn with carriage returns and backspaces."""
+    line = line.rsplit("\r", 1)[-1] if "\r" in line.rstrip("\r") else line.rstrip("\r")
+    shown: list[str] = []
+    for char in line:
+        if char == "\b":
+            if shown:
+                shown.pop()
+        else:
+            shown.append(char)
+    return "".join(shown)
+
+
+def clean_text(text: str) -> str:
+    """Text output as a reader should see it: no colour codes, no progress-bar redraws."""
+    return "\n".join(_redraw(line) for line in ANSI.sub("", text).split("\n"))
+
+
+# Native start-up logs (absl/TensorFlow C++, "I0000 12:00:00.0 ...") are not results.
+NATIVE_LOG = re.compile(
+    r"^(?:[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+ |WARNING: All log messages before absl)")
+
+
+def _without_native_logs(text: str) -> str:
+    kept, skipping = [], False
+    for line in text.splitlines(keepends=True):
+        if NATIVE_LOG.match(line):
+            skipping = True
+            continue
+        if skipping and line.startswith((" ", "\t")) is False and not line.strip() == "":
+            skipping = False
+        if not skipping:
+            kept.append(line)
+    return "".join(kept)
+
+
+def _is_hidden(cell) -> bool:
+    return cell.get("metadata", {}).get("docbuild", {}).get("hidden", False)
+
+
+def _provenance(notebook) -> dict:
+    last = notebook.cells[-1]
+    text = "".join(o.get("text", "") for o in last.get("outputs", []) if o.get("name") == "stdout")
+    return json.loads(text.strip().splitlines()[-1])
+
+
+def _figure_html(file_name: str, alt: str, width: int, height: int, eager: bool) -> str:
+    loading = "eager" if eager else "lazy"
+    return (f'<img src="{file_name}" alt="{html.escape(alt, quote=True)}" width="{width}" '
+            f'height="{height}" loading="{loading}" decoding="async">')
+
+
+def build_entry(script: Script, notebook, wall: float, budget: str, entry: Path) -> dict:
+    """Write the cache entry for an executed script and return its record."""
+    tmp = entry.with_name(entry.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    provenance = _provenance(notebook)
+    stem = script.path.stem
+    sections = {s.anchor: {"heading": s.heading, "line": s.line, "code": s.code, "outputs": []}
+                for s in script.sections}
+    figures = []
+    download = copy.deepcopy(notebook)
+    download.cells = [c for c in download.cells if not _is_hidden(c)]
+    page = copy.deepcopy(download)
+    for cell in page.cells:
+        if cell.cell_type != "code":
+            continue
+        section = sections[cell.metadata["docbuild"]["section"]]
+        for output in cell.outputs:
+            _collect(output, section, figures, stem, tmp)
+    for cell in download.cells:
+        cell.metadata.pop("docbuild", None)
+    record = {
+        "script": script.name, "title": script.title, "description": script.description,
+        "budget": budget, "wall_time": round(wall, 1), "provenance": provenance,
+        "seed": _seed(script.path), "sections": sections, "figures": figures,
+    }
+    nbformat.write(page, tmp / f"{stem}.page.ipynb")
+    nbformat.write(download, tmp / f"{stem}.ipynb")
+    shutil.copyfile(script.path, tmp / f"{stem}.py")
+    (tmp / "record.json").write_text(json.dumps(record, indent=1, sort_keys=True))
+    shutil.rmtree(entry, ignore_errors=True)
+    tmp.rename(entry)
+    return record
+
+
+def _collect(output, section: dict, figures: list, stem: str, folder: Path) -> None:
+    """Record one output; in the page notebook, replace a figure by a link to its file."""
+    kind = output.get("output_type")
+    if kind == "stream":
+        text = output["text"]
+        if output.get("name") == "stderr":
+            text = _without_native_logs(text)
+        output["text"] = clean_text(text)
+        section["outputs"].append({"type": "text", "text": output["text"]})
+    elif kind == "execute_result":
+        text = output.get("data", {}).get("text/plain", "")
+        section["outputs"].append({"type": "text", "text": text + "\n"})
+    elif kind == "error":
+        error = f'{output["ename"]}: {output["evalue"]}'
+        section["outputs"].append({"type": "error", "text": error})
+    elif kind == "display_data":
+        data, meta = output.get("data", {}), output.get("metadata", {}).get("docbuild", {})
+        mime = next((m for m in FIGURE_TYPES if m in data), None)
+        if mime:
+            number = len(figures) + 1
+            name = f"{stem}_{number:03d}.{FIGURE_TYPES[mime]}"
+            payload = data[mime]
+            raw = payload.encode() if mime == "image/svg+xml" else base64.b64decode(payload)
+            (folder / name).write_bytes(raw)
+            figure = {"file": name, "alt": meta.get("alt", "Figure"),
+                      "width": meta.get("width"), "height": meta.get("height")}
+            figures.append(figure)
+            section["outputs"].append({"type": "figure", "index": number})
+            output["data"] = {"text/html": _figure_html(
+                name, figure["alt"], figure["width"], figure["height"],
+                eager=number == 1)}
+        elif meta.get("kind") == "params":
+            section["outputs"].append({"type": "params", "markdown": data["text/markdown"]})
+        elif "text/markdown" in data or "text/html" in data or "text/plain" in data:
+            text = data.get("text/plain", "")
+            section["outputs"].append({"type": "text", "text": clean_text(text) + "\n"})
+
+
+def _seed(path: Path) -> int | None:
+    match = re.search(r"set_random_seed\((\d+)\)", path.read_text())
+    return int(match.group(1)) if match else None

@@ -1,0 +1,182 @@
+"""
+Classify Iris flowers in five steps
+===================================
+
+Define, compile, fit, evaluate and predict with a small Keras network on the real Iris
+measurements that ship with scikit-learn.
+"""
+
+# %%
+# ## Setup
+#
+# Fix every random seed so the build produces the same numbers each time. The budget
+# variable lets the test suite run the same script with fewer epochs.
+import os
+
+import keras
+import numpy as np
+
+keras.utils.set_random_seed(42)
+QUICK = os.environ.get("KERAS_REF_BUDGET") == "quick"  # tests run a smaller budget
+
+# %%
+# ## Prepare the data
+#
+# Iris has 150 flowers, 4 measurements each, and 3 species. We scale the measurements,
+# one-hot encode the species and hold out a fifth of the flowers for testing.
+from sklearn.datasets import load_iris
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+
+iris = load_iris()
+x_train, x_test, y_train, y_test = train_test_split(
+    iris.data, iris.target, test_size=0.2, stratify=iris.target, random_state=42
+)
+scaler = StandardScaler().fit(x_train)  # fit on training data only
+x_train, x_test = scaler.transform(x_train), scaler.transform(x_test)
+y_train_onehot = keras.utils.to_categorical(y_train, num_classes=3)
+y_test_onehot = keras.utils.to_categorical(y_test, num_classes=3)
+print("train:", x_train.shape, y_train_onehot.shape, " test:", x_test.shape)
+
+# %%
+# The first rows show the four measurements (scaled) and the one-hot species.
+print(np.round(x_train[:3], 2))
+print(y_train_onehot[:3])
+
+# %%
+# ## Step 1: define the network
+#
+# A `Sequential` model stacks layers in order. `keras.Input` declares the shape of one
+# sample (4 measurements); the hidden layer has 8 neurons with ReLU, and the output layer
+# has one neuron per species with softmax, so the outputs are class probabilities.
+from keras import layers
+
+model = keras.Sequential(
+    [
+        keras.Input(shape=(4,)),
+        layers.Dense(8, activation="relu"),
+        layers.Dense(3, activation="softmax"),
+    ],
+    name="iris_sequential",
+)
+model.summary()
+
+# %%
+# The hidden layer holds 4 x 8 weights plus 8 biases (40 parameters); the output layer
+# 8 x 3 weights plus 3 biases (27): 67 in all, every one trainable.
+#
+# ## The same model with the functional API
+#
+# The functional API calls each layer on a tensor and builds a `Model` from inputs to
+# outputs. It describes the same network, with the same 67 parameters.
+inputs = keras.Input(shape=(4,), name="measurements")
+hidden = layers.Dense(8, activation="relu")(inputs)
+outputs = layers.Dense(3, activation="softmax", name="species")(hidden)
+functional_model = keras.Model(inputs=inputs, outputs=outputs, name="iris_functional")
+functional_model.summary()
+
+# %%
+# ## Draw the model
+#
+# `keras.utils.plot_model` draws the graph of layers with their shapes. It needs the
+# `pydot` package and Graphviz's `dot` program; without them we say so and go on.
+try:
+    keras.utils.plot_model(functional_model, to_file="iris_model.png", show_shapes=True,
+                           show_layer_names=True, dpi=72)
+except ImportError as error:  # Graphviz or pydot missing
+    print(f"Diagram skipped: {error}")
+else:
+    import matplotlib.pyplot as plt
+
+    diagram = plt.imread("iris_model.png")
+    fig, ax = plt.subplots(figsize=(diagram.shape[1] / 72, diagram.shape[0] / 72))
+    ax.imshow(diagram)
+    ax.set_axis_off()
+    ax.set_title("Iris model graph: input, Dense(8), Dense(3)")
+    plt.show()
+
+# %%
+# ## Step 2: compile
+#
+# Compiling chooses how the model learns: the optimizer (Adam), the loss it minimizes
+# (categorical cross-entropy, for one-hot classes) and the metrics it reports.
+model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+
+# %%
+# ## Verbose modes
+#
+# `verbose` decides what `fit` prints: `1` draws a progress bar per epoch, `2` prints one
+# line per epoch, `0` prints nothing. Two epochs of each show the difference (these
+# epochs also train the model).
+print("verbose=1:")
+model.fit(x_train, y_train_onehot, epochs=2, batch_size=16, verbose=1)
+print("verbose=2:")
+model.fit(x_train, y_train_onehot, epochs=2, batch_size=16, verbose=2)
+print("verbose=0: (nothing)")
+model.fit(x_train, y_train_onehot, epochs=2, batch_size=16, verbose=0)
+
+# %%
+# ## Step 3: fit
+#
+# `fit` trains for a number of epochs in mini-batches of 16 flowers, keeping a quarter of
+# the training set aside to validate after every epoch. We train silently and print the
+# last three epochs of the returned history.
+epochs = 20 if QUICK else 150
+batch_size = 16
+history = model.fit(
+    x_train, y_train_onehot, epochs=epochs, batch_size=batch_size,
+    validation_split=0.25, verbose=0,
+)
+for epoch in range(epochs - 3, epochs):
+    logs = {name: round(values[epoch], 3) for name, values in history.history.items()}
+    print(f"epoch {epoch + 1}: {logs}")
+
+# %%
+# ## Plot the learning curves
+#
+# `fit` returns a `History` whose `history` dictionary holds one value per epoch for each
+# metric, for the training data and (with the `val_` prefix) the validation data.
+import matplotlib.pyplot as plt
+
+fig, (ax_acc, ax_loss) = plt.subplots(1, 2, figsize=(9, 3.5))
+for key, label in [("accuracy", "training"), ("val_accuracy", "validation")]:
+    ax_acc.plot(history.history[key], label=label)
+for key, label in [("loss", "training"), ("val_loss", "validation")]:
+    ax_loss.plot(history.history[key], label=label)
+ax_acc.set(title="Accuracy per epoch", xlabel="Epoch", ylabel="Accuracy")
+ax_loss.set(title="Loss per epoch", xlabel="Epoch", ylabel="Categorical cross-entropy")
+for ax in (ax_acc, ax_loss):
+    ax.legend()
+fig.tight_layout()
+plt.show()
+
+# %%
+# Both losses fall together and the validation accuracy tracks the training accuracy:
+# the model is not overfitting these 150 flowers.
+#
+# ## Step 4: evaluate
+#
+# `evaluate` measures the loss and the metrics on the held-out test flowers.
+# `return_dict=True` names each number.
+scores = model.evaluate(x_test, y_test_onehot, verbose=0, return_dict=True)
+print({name: round(value, 3) for name, value in scores.items()})
+
+# %%
+# ## Step 5: predict
+#
+# `predict` returns one row of three probabilities per flower. The predicted species is
+# the column with the highest probability (`argmax`), which replaces Keras 2's removed
+# `predict_classes`.
+probabilities = model.predict(x_test[:5], verbose=0)
+print(np.round(probabilities, 3))
+print("predicted:", probabilities.argmax(axis=1), " true:", y_test[:5])
+
+# %%
+# ## Batch-level methods
+#
+# `fit`, `evaluate` and `predict` loop over batches for you. Their single-batch
+# counterparts run one step on exactly the data you pass: useful in custom loops.
+batch_x, batch_y = x_train[:16], y_train_onehot[:16]
+print("train_on_batch:", model.train_on_batch(batch_x, batch_y, return_dict=True))
+print("test_on_batch:", model.test_on_batch(x_test, y_test_onehot, return_dict=True))
+print("predict_on_batch:", np.round(model.predict_on_batch(x_test[:2]), 3))

@@ -1,0 +1,82 @@
+"""Sessions for building, previewing, testing and linting the site (`nox -l` lists them)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import nox
+
+nox.needs_version = ">=2024.10.9"
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.sessions = ["lint", "tests"]
+
+ROOT = Path(__file__).parent
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+
+
+def install(session: nox.Session, group: str) -> None:
+    """Install a dependency group from pyproject.toml, and the build glue itself."""
+    session.install(*nox.project.dependency_groups(PYPROJECT, group))
+    session.install("-e", ".", "--no-deps")
+
+
+def ensure_graphviz(session: nox.Session) -> None:
+    """Model diagrams need Graphviz's `dot`; install Debian's package when we can."""
+    if shutil.which("dot"):
+        return
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        session.log("Graphviz missing: installing Debian's graphviz package for model diagrams")
+        session.run("apt-get", "update", "-qq", external=True, success_codes=[0, 100])
+        session.run("apt-get", "install", "-y", "-qq", "graphviz", external=True,
+                    success_codes=[0, 100])
+    if not shutil.which("dot"):
+        session.warn("Graphviz's `dot` is not installed and could not be installed here: "
+                     "model diagrams will be skipped, and the pages will say so. "
+                     "Install it with your system's package manager (package 'graphviz').")
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    """Build the whole site into site/, executing every gallery script that changed."""
+    install(session, "docs")
+    ensure_graphviz(session)
+    staging = ROOT / "site.tmp"
+    shutil.rmtree(staging, ignore_errors=True)
+    # Build aside and swap in only on success: a failed build publishes nothing.
+    session.run("mkdocs", "build", "--strict", "--site-dir", str(staging), *session.posargs)
+    shutil.rmtree(ROOT / "site", ignore_errors=True)
+    staging.rename(ROOT / "site")
+    session.log("Site built into site/")
+
+
+@nox.session
+def serve(session: nox.Session) -> None:
+    """Preview the site with live reload at http://127.0.0.1:8000."""
+    install(session, "docs")
+    ensure_graphviz(session)
+    session.run("mkdocs", "serve", *session.posargs)
+
+
+@nox.session
+def gallery(session: nox.Session) -> None:
+    """Execute gallery scripts only (e.g. `nox -s gallery -- --shard 1/4` in a CI matrix)."""
+    install(session, "docs")
+    ensure_graphviz(session)
+    session.run("python", "-m", "docbuild", "gallery", *session.posargs)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the test suite: snippets, parameter counts, gallery scripts, the strict build."""
+    install(session, "test")
+    ensure_graphviz(session)
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Check code style with ruff."""
+    session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))
+    session.run("ruff", "check", ".", *session.posargs)

@@ -1,0 +1,140 @@
+"""Bad input fails loudly: each case names the file and the place."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from docbuild.embed import EmbedError, expand
+from docbuild.execute import ExecutionError, run_notebook
+from docbuild.script import ScriptError, parse
+
+BROKEN = Path(__file__).parent / "broken"
+GLUE = Path(__file__).resolve().parent.parent / "docbuild"
+HEADER = '"""\nA small script\n==============\n\nIt does one thing.\n"""\n'
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / "demo" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def test_raising_script_names_script_section_line_and_traceback() -> None:
+    script = parse(BROKEN / "plot_broken.py", BROKEN.parent)
+    with pytest.raises(ExecutionError) as info:
+        run_notebook(script, "quick", timeout=120)
+    message = str(info.value)
+    for expected in ("plot_broken.py:13", 'section "Divide by zero"', "ZeroDivisionError",
+                     "ratio = numerator / 0"):
+        assert expected in message, f"{expected!r} missing from the error:\n{message}"
+
+
+def test_hanging_script_is_stopped_at_its_time_limit(tmp_path: Path) -> None:
+    path = write(tmp_path, "plot_hang.py", HEADER + "# %%\n# ## Wait\nimport time\ntime.sleep(600)\n")
+    with pytest.raises(ExecutionError) as info:
+        run_notebook(parse(path, tmp_path), "quick", timeout=5)
+    message = str(info.value)
+    assert "plot_hang.py" in message and 'section "Wait"' in message, message
+    assert "time limit of 5 s" in message, message
+
+
+def test_syntax_error_names_file_and_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "plot_syntax.py", HEADER + "# %%\nx = (1,\n")
+    with pytest.raises(ScriptError, match=r"plot_syntax\.py:\d+: syntax error"):
+        parse(path, tmp_path)
+
+
+@pytest.mark.parametrize("header, problem", [
+    pytest.param("", "title underlined", id="missing"),
+    pytest.param('"""\nNo underline here\n\nText.\n"""\n', "title underlined", id="no-underline"),
+    pytest.param('"""\nTitle\n=====\n"""\n', "description", id="no-description"),
+    pytest.param('"""\nTitle\n=====\n\nNo period at the end\n"""\n', "period", id="no-period"),
+    pytest.param('"""\nTitle\n=====\n\nOne. Two. Three. Four.\n"""\n', "sentences",
+                 id="too-long"),
+])
+def test_malformed_header_is_rejected(tmp_path: Path, header: str, problem: str) -> None:
+    path = write(tmp_path, "plot_header.py", header + "x = 1\n")
+    with pytest.raises(ScriptError) as info:
+        parse(path, tmp_path)
+    assert "plot_header.py" in str(info.value) and problem in str(info.value), str(info.value)
+
+
+RECORD = {"script": "demo/plot_x.py", "title": "X", "figures": [
+    {"file": "plot_x_001.svg", "alt": "A curve", "width": 600, "height": 400}],
+    "sections": {"train": {"heading": "Train", "code": "fit()", "outputs": []}}}
+
+
+@pytest.mark.parametrize("line, problem", [
+    pytest.param("::gallery figure demo/plot_x.py#2", "no figure 2", id="missing-figure"),
+    pytest.param("::gallery output demo/plot_x.py#evaluate", "no section #evaluate",
+                 id="missing-section"),
+    pytest.param("::gallery code demo/plot_y.py#train", "no gallery script", id="missing-script"),
+    pytest.param("::gallery chart demo/plot_x.py#1", "unknown kind", id="unknown-kind"),
+])
+def test_bad_reference_names_page_line_and_reference(line: str, problem: str) -> None:
+    page = f"# Chapter\n\nSome prose.\n\n{line}\n"
+    records = {"demo/plot_x.py": RECORD}
+    with pytest.raises(EmbedError) as info:
+        expand(page, "chapter.md", records.get)
+    message = str(info.value)
+    assert message.startswith(f"chapter.md:5: {line}"), message
+    assert problem in message, message
+
+
+def test_good_reference_expands() -> None:
+    text = expand("::gallery figure demo/plot_x.py#1\n", "chapter.md", {"demo/plot_x.py": RECORD}.get)
+    assert text.startswith("![A curve](gallery/demo/plot_x/plot_x_001.svg)"), text
+
+
+def _project(tmp_path: Path, script: Path, page: str) -> Path:
+    """A throwaway site: one gallery script, one chapter, the real build glue."""
+    (tmp_path / "gallery" / "demo").mkdir(parents=True)
+    shutil.copy(script, tmp_path / "gallery" / "demo" / script.name)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text(page)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.docbuild]\ngallery_dir = "gallery"\noutput_dir = "docs/gallery"\n'
+        'cache_dir = ".cache/gallery"\ntimeout = 120\n')
+    (tmp_path / "mkdocs.yml").write_text(textwrap.dedent(f"""\
+        site_name: Broken on purpose
+        hooks: [{GLUE / "hooks.py"}]
+        validation: {{omitted_files: ignore}}
+        plugins: [mkdocs-jupyter: {{include: ["gallery/*/plot_*.ipynb"]}}]
+        """))
+    return tmp_path
+
+
+def _mkdocs_build(project: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, DOCBUILD_ROOT=str(project), KERAS_REF_BUDGET="quick",
+               NO_MKDOCS_2_WARNING="1")
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d",
+                           str(project / "site")], cwd=project, env=env, capture_output=True,
+                          text=True, timeout=600)
+
+
+def test_broken_script_fails_the_site_build_and_publishes_nothing(tmp_path: Path) -> None:
+    project = _project(tmp_path, BROKEN / "plot_broken.py", "# Home\n")
+    result = _mkdocs_build(project)
+    assert result.returncode != 0, "the build succeeded with a broken gallery script"
+    assert "plot_broken.py:13" in result.stderr and "ZeroDivisionError" in result.stderr, \
+        result.stderr[-3000:]
+    assert not (project / "site").exists(), "a failed build left a site behind"
+    assert not (project / "docs" / "gallery").exists(), "a failed build wrote gallery pages"
+
+
+def test_missing_figure_reference_fails_the_site_build(tmp_path: Path) -> None:
+    script = write(tmp_path / "src", "plot_ok.py", HEADER + "# %%\n# ## Print\nprint(42)\n")
+    project = _project(tmp_path / "site-src", script,
+                       "# Home\n\n::gallery figure demo/plot_ok.py#1\n")
+    result = _mkdocs_build(project)
+    assert result.returncode != 0, "the build succeeded with a reference to a missing figure"
+    assert "index.md:3: ::gallery figure demo/plot_ok.py#1: no figure 1" in result.stderr, \
+        result.stderr[-3000:]

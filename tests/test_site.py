@@ -1,0 +1,68 @@
+"""The whole site builds strictly, and its pages carry what the build computed."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPTS = sorted((ROOT / "gallery").glob("*/plot_*.py"))
+IDS = [f"{p.parent.name}/{p.stem}" for p in SCRIPTS]
+
+
+def _env() -> dict[str, str]:
+    return dict(os.environ, KERAS_REF_BUDGET="quick", NO_MKDOCS_2_WARNING="1")
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """Build once (quick budget), as `nox -s build` does; many tests inspect the result."""
+    out = tmp_path_factory.mktemp("site")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
+                            cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=1800)
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr[-6000:]}"
+    return out
+
+
+def test_rebuild_with_nothing_changed_executes_nothing(site: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "docbuild", "gallery"], cwd=ROOT, env=_env(),
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert f"{len(SCRIPTS)} scripts selected, 0 executed" in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=IDS)
+def test_gallery_page_has_provenance_downloads_and_file_figures(site: Path, script: Path) -> None:
+    folder = site / "gallery" / script.parent.name / script.stem
+    html = (folder / "index.html").read_text()
+    assert re.search(r"Ran in [\d.]+ s on .+ · Keras 3\.", html), f"{folder}: no provenance line"
+    for download in (f"{script.stem}.py", f"{script.stem}.ipynb"):
+        assert f'href="{download}"' in html and (folder / download).is_file(), \
+            f"{folder}: download {download} missing"
+    assert "data:image" not in html, f"{folder}: a figure is inlined as base64"
+    record = json.loads((ROOT / "docs/gallery" / script.parent.name / script.stem /
+                         "record.json").read_text())
+    for figure in record["figures"]:
+        assert (folder / figure["file"]).is_file(), f"{folder}: {figure['file']} not published"
+        assert figure["alt"] and figure["alt"] != "Figure", f"{script}: a figure has no title"
+
+
+def test_chapter_embeds_summary_and_parameter_arithmetic(site: Path) -> None:
+    html = (site / "model-lifecycle" / "index.html").read_text()
+    assert "Total params: 67" in html, "the Iris summary is missing from the chapter"
+    assert "4 × 8 + 8" in html, "the parameter arithmetic of Dense(8) on 4 inputs is missing"
+    assert "::gallery" not in html, "an unexpanded ::gallery directive reached the page"
+
+
+def test_gallery_index_and_times_list_every_script(site: Path) -> None:
+    index = (site / "gallery" / "index.html").read_text()
+    times = (site / "gallery" / "times" / "index.html").read_text()
+    for script in SCRIPTS:
+        assert f"{script.parent.name}/{script.stem}/" in index, f"{script} not in the gallery index"
+        assert f"{script.parent.name}/{script.name}" in times, f"{script} not on the times page"
