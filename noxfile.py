@@ -17,9 +17,16 @@ PYPROJECT = nox.project.load_toml("pyproject.toml")
 
 
 def install(session: nox.Session, group: str) -> None:
-    """Install a dependency group from pyproject.toml, and the build glue itself."""
+    """Install a dependency group from pyproject.toml, and the build glue itself.
+
+    DOCBUILD_EXTRA_PACKAGES adds packages a runner needs, such as "jax[cuda12]" on a GPU
+    runner that selects KERAS_BACKEND=jax.
+    """
     session.install(*nox.project.dependency_groups(PYPROJECT, group))
     session.install("-e", ".", "--no-deps")
+    extra = os.environ.get("DOCBUILD_EXTRA_PACKAGES", "").split()
+    if extra:
+        session.install(*extra)
 
 
 def ensure_graphviz(session: nox.Session) -> None:
@@ -73,6 +80,13 @@ def tests(session: nox.Session) -> None:
     install(session, "test")
     ensure_graphviz(session)
     session.run("pytest", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Time cold, no-change and one-edit builds (bench/build_times.py; pass --tests etc.)."""
+    session.install("nox[uv]")
+    session.run("python", "bench/build_times.py", *session.posargs)
 
 
 @nox.session

@@ -30,7 +30,7 @@ def draw(model, file_name):
         print(f"Diagram skipped: {error}")
         return
     image = plt.imread(file_name)
-    fig, ax = plt.subplots(figsize=(image.shape[1] / 60, image.shape[0] / 60))
+    fig, ax = plt.subplots(figsize=(image.shape[1] / 100, image.shape[0] / 100))
     ax.imshow(image)
     ax.set_axis_off()
     ax.set_title(f"Graph of the {model.name} model")

@@ -89,7 +89,7 @@ else:
     import matplotlib.pyplot as plt
 
     diagram = plt.imread("iris_model.png")
-    fig, ax = plt.subplots(figsize=(diagram.shape[1] / 72, diagram.shape[0] / 72))
+    fig, ax = plt.subplots(figsize=(diagram.shape[1] / 110, diagram.shape[0] / 110))
     ax.imshow(diagram)
     ax.set_axis_off()
     ax.set_title("Iris model graph: input, Dense(8), Dense(3)")
