@@ -7,11 +7,14 @@ without checking the scripts (used to measure what execution costs).
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
 from docbuild.embed import EmbedError, expand
 from docbuild.gallery import GalleryError, build, load_record
+from docbuild.search_exclusion import exclude_outputs
+from docbuild.styles import share_styles
 
 
 def on_pre_build(config) -> None:
@@ -28,3 +31,14 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         return expand(markdown, page.file.src_uri, load_record)
     except (EmbedError, GalleryError) as err:
         raise PluginError(f"bad gallery reference in {err}") from err
+
+
+def on_post_page(output: str, page, config) -> str:
+    """Notebook pages carry large inline stylesheets; serve each once as a shared file."""
+    if not page.file.src_uri.endswith(".ipynb"):
+        return output
+    return share_styles(output, page.url, Path(config["site_dir"]))
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    return exclude_outputs(html)

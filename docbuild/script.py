@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sphinx.errors import ExtensionError
 from sphinx_gallery.gen_gallery import DEFAULT_GALLERY_CONF
 from sphinx_gallery.notebook import jupyter_notebook
 from sphinx_gallery.py_source_parser import split_code_and_text_blocks
@@ -97,9 +98,14 @@ def parse(path: Path, gallery_dir: Path) -> Script:
     """Parse a script into its header and its sections (a section starts at each heading)."""
     path = Path(path)
     try:
-        _, blocks = split_code_and_text_blocks(path)
+        compile(path.read_bytes(), str(path), "exec")
     except SyntaxError as err:
         raise ScriptError(f"{path}:{err.lineno}: syntax error: {err.msg}") from err
+    try:
+        _, blocks = split_code_and_text_blocks(path)
+    except ExtensionError as err:  # sphinx-gallery's word for "no docstring"
+        raise ScriptError(f"{path}: header: the docstring must open with a title underlined "
+                          "with '=' (a few words naming the task).") from err
     title, description = _header(path, blocks[0].content)
     sections = [Section("Introduction", "introduction", 1)]
     for kind, text, line in blocks[1:]:

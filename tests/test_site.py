@@ -20,16 +20,6 @@ def _env() -> dict[str, str]:
     return dict(os.environ, KERAS_REF_BUDGET="quick", NO_MKDOCS_2_WARNING="1")
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    """Build once (quick budget), as `nox -s build` does; many tests inspect the result."""
-    out = tmp_path_factory.mktemp("site")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
-                            cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=1800)
-    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr[-6000:]}"
-    return out
-
-
 def test_rebuild_with_nothing_changed_executes_nothing(site: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "docbuild", "gallery"], cwd=ROOT, env=_env(),
                             capture_output=True, text=True, timeout=300)

@@ -11,7 +11,6 @@ handwritten digits, enlarged to MNIST's 28x28 pixels, since MNIST itself must be
 import os
 
 import keras
-import numpy as np
 from keras import layers
 
 keras.utils.set_random_seed(42)
