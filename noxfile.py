@@ -29,15 +29,29 @@ def install(session: nox.Session, group: str) -> None:
         session.install(*extra)
 
 
+def apt_install(session: nox.Session, *packages: str) -> None:
+    """Install Debian packages when this machine allows it (root with apt-get)."""
+    if not (shutil.which("apt-get") and os.geteuid() == 0):
+        return
+    session.log(f"Installing Debian packages: {' '.join(packages)}")
+    env = {"DEBIAN_FRONTEND": "noninteractive"}
+    session.run("apt-get", "update", "-qq", external=True, success_codes=[0, 100], env=env)
+    session.run("apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages,
+                external=True, success_codes=[0, 100], env=env)
+
+
+def ensure_chromium(session: nox.Session) -> None:
+    """The browser tests and the audit drive Debian's chromium (never a downloaded one)."""
+    if not shutil.which("chromium"):
+        apt_install(session, "chromium", "fonts-dejavu-core")
+    if not shutil.which("chromium"):
+        session.error("Debian's chromium is needed for the browser tests: apt-get install chromium")
+
+
 def ensure_graphviz(session: nox.Session) -> None:
     """Model diagrams need Graphviz's `dot`; install Debian's package when we can."""
-    if shutil.which("dot"):
-        return
-    if shutil.which("apt-get") and os.geteuid() == 0:
-        session.log("Graphviz missing: installing Debian's graphviz package for model diagrams")
-        session.run("apt-get", "update", "-qq", external=True, success_codes=[0, 100])
-        session.run("apt-get", "install", "-y", "-qq", "graphviz", external=True,
-                    success_codes=[0, 100])
+    if not shutil.which("dot"):
+        apt_install(session, "graphviz")
     if not shutil.which("dot"):
         session.warn("Graphviz's `dot` is not installed and could not be installed here: "
                      "model diagrams will be skipped, and the pages will say so. "
@@ -79,6 +93,7 @@ def tests(session: nox.Session) -> None:
     """Run the test suite: snippets, parameter counts, gallery scripts, the strict build."""
     install(session, "test")
     ensure_graphviz(session)
+    ensure_chromium(session)
     session.run("pytest", *session.posargs)
 
 
@@ -87,6 +102,14 @@ def bench(session: nox.Session) -> None:
     """Time cold, no-change and one-edit builds (bench/build_times.py; pass --tests etc.)."""
     session.install("nox[uv]")
     session.run("python", "bench/build_times.py", *session.posargs)
+
+
+@nox.session
+def audit(session: nox.Session) -> None:
+    """Lighthouse on every page of the built site/ against the budgets (builds nothing)."""
+    ensure_chromium(session)
+    session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
+    session.run("python", "-m", "docbuild.audit", *session.posargs)
 
 
 @nox.session

@@ -86,7 +86,8 @@ def run_notebook(script: Script, budget: str, timeout: float) -> tuple[dict, flo
         except CellTimeoutError as err:
             raise ExecutionError(
                 f"{_where(script, current.get('cell'))}: stopped after the script's time limit "
-                f"of {timeout:.0f} s (set [tool.docbuild] timeout or make the script smaller)."
+                f"of {timeout:.0f} s for the {budget} budget (raise it in the script's header, "
+                '`# sphinx_gallery_budget = {"quick": ..., "full": ...}`, or make it smaller).'
             ) from err
         except CellExecutionError as err:
             raise ExecutionError(f"{_where(script, current.get('cell'))}: raised an exception:\n"

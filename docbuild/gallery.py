@@ -76,7 +76,7 @@ def plan(conf: Settings, paths: list[Path], mode: str) -> list[Job]:
 
 def _run(job: Job, mode: str, timeout: float, log) -> None:
     log(f"docbuild: executing {job.script.name} ({mode} budget)")
-    notebook, wall = run_notebook(job.script, mode, timeout)
+    notebook, wall = run_notebook(job.script, mode, job.script.timeout(mode, timeout))
     build_entry(job.script, notebook, wall, mode, job.entry)
     log(f"docbuild: {job.script.name} ran in {wall:.1f} s")
     _prune(job.entry.parent)

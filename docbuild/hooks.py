@@ -14,7 +14,7 @@ from mkdocs.exceptions import PluginError
 from docbuild.embed import EmbedError, expand
 from docbuild.gallery import GalleryError, build, load_record
 from docbuild.search_exclusion import exclude_outputs
-from docbuild.styles import share_styles
+from docbuild.styles import slim_notebook_page
 
 
 def on_pre_build(config) -> None:
@@ -34,10 +34,10 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
 
 def on_post_page(output: str, page, config) -> str:
-    """Notebook pages carry large inline stylesheets; serve each once as a shared file."""
+    """Notebook pages carry large inline stylesheets and scripts; see styles.py."""
     if not page.file.src_uri.endswith(".ipynb"):
         return output
-    return share_styles(output, page.url, Path(config["site_dir"]))
+    return slim_notebook_page(output, page.url, Path(config["site_dir"]))
 
 
 def on_page_content(html: str, page, config, files) -> str:

@@ -42,7 +42,7 @@ def clean_text(text: str) -> str:
 
 # Native start-up logs (absl/TensorFlow C++, "I0000 12:00:00.0 ...") are not results.
 NATIVE_LOG = re.compile(
-    r"^(?:[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+ |WARNING: All log messages before absl)")
+    r"^(?:[IWEF]\d{4} \d\d:\d\d:\d+\.\d+\s|WARNING: All log messages before absl)")
 
 
 def _without_native_logs(text: str) -> str:

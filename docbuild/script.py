@@ -14,7 +14,7 @@ from pathlib import Path
 from sphinx.errors import ExtensionError
 from sphinx_gallery.gen_gallery import DEFAULT_GALLERY_CONF
 from sphinx_gallery.notebook import jupyter_notebook
-from sphinx_gallery.py_source_parser import split_code_and_text_blocks
+from sphinx_gallery.py_source_parser import remove_config_comments, split_code_and_text_blocks
 
 MAX_DESCRIPTION_SENTENCES = 3
 
@@ -42,6 +42,13 @@ class Script:
     title: str
     description: str
     sections: list[Section]
+    # Seconds the script may run, per budget, from its header line
+    # `# sphinx_gallery_budget = {"quick": 60, "full": 300}` (sphinx-gallery's per-file
+    # configuration comment); None falls back to [tool.docbuild] timeout.
+    budget: dict[str, float] = field(default_factory=dict)
+
+    def timeout(self, mode: str, default: float) -> float:
+        return float(self.budget.get(mode, default))
 
     @property
     def name(self) -> str:
@@ -102,13 +109,18 @@ def parse(path: Path, gallery_dir: Path) -> Script:
     except SyntaxError as err:
         raise ScriptError(f"{path}:{err.lineno}: syntax error: {err.msg}") from err
     try:
-        _, blocks = split_code_and_text_blocks(path)
+        file_conf, blocks = split_code_and_text_blocks(path)
     except ExtensionError as err:  # sphinx-gallery's word for "no docstring"
         raise ScriptError(f"{path}: header: the docstring must open with a title underlined "
                           "with '=' (a few words naming the task).") from err
     title, description = _header(path, blocks[0].content)
     sections = [Section("Introduction", "introduction", 1)]
+    budget = _budget(path, file_conf.get("budget", {}))
     for kind, text, line in blocks[1:]:
+        if kind == "code":
+            text = remove_config_comments(text)
+            if not text.strip():
+                continue
         pieces = _split_at_headings(text, line) if kind == "text" else [(text, line)]
         for piece, piece_line in pieces:
             heading = _heading(piece) if kind == "text" else None
@@ -121,7 +133,15 @@ def parse(path: Path, gallery_dir: Path) -> Script:
         raise ScriptError(f"{path}: two sections share the heading anchor(s) {duplicates}; "
                           "chapters could not tell them apart.")
     slug = path.parent.relative_to(gallery_dir).as_posix()
-    return Script(path, slug, title, description, sections)
+    return Script(path, slug, title, description, sections, budget)
+
+
+def _budget(path: Path, value) -> dict[str, float]:
+    if not isinstance(value, dict) or not set(value) <= {"quick", "full"} or not all(
+            isinstance(v, int | float) and v > 0 for v in value.values()):
+        raise ScriptError(f"{path}: header: sphinx_gallery_budget must be a dict of positive "
+                          f'seconds for "quick" and/or "full", got {value!r}')
+    return dict(value)
 
 
 def to_notebook(script: Script) -> dict:

@@ -60,6 +60,8 @@ def test_syntax_error_names_file_and_line(tmp_path: Path) -> None:
     pytest.param('"""\nTitle\n=====\n\nNo period at the end\n"""\n', "period", id="no-period"),
     pytest.param('"""\nTitle\n=====\n\nOne. Two. Three. Four.\n"""\n', "sentences",
                  id="too-long"),
+    pytest.param('"""\nTitle\n=====\n\nText.\n"""\n# sphinx_gallery_budget = {"fast": 1}\n',
+                 "sphinx_gallery_budget", id="bad-budget"),
 ])
 def test_malformed_header_is_rejected(tmp_path: Path, header: str, problem: str) -> None:
     path = write(tmp_path, "plot_header.py", header + "x = 1\n")

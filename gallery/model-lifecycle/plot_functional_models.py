@@ -6,6 +6,8 @@ Define a multilayer perceptron, a convolutional network and an LSTM with the fun
 API, then read their summaries and diagrams.
 """
 
+# sphinx_gallery_budget = {"quick": 240, "full": 600}
+
 # %%
 # ## Setup
 #

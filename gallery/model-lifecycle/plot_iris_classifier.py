@@ -6,6 +6,8 @@ Define, compile, fit, evaluate and predict with a small Keras network on the rea
 measurements that ship with scikit-learn.
 """
 
+# sphinx_gallery_budget = {"quick": 240, "full": 600}
+
 # %%
 # ## Setup
 #

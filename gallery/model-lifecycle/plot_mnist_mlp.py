@@ -6,6 +6,8 @@ Build the classic 784-512-512-10 network with Dropout and train it on scikit-lea
 handwritten digits, enlarged to MNIST's 28x28 pixels, since MNIST itself must be downloaded.
 """
 
+# sphinx_gallery_budget = {"quick": 240, "full": 600}
+
 # %%
 # ## Setup
 import os

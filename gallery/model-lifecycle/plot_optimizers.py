@@ -6,6 +6,8 @@ Train the same network with SGD, SGD with momentum, Adam and RMSprop, configured
 objects, and compare their learning curves.
 """
 
+# sphinx_gallery_budget = {"quick": 240, "full": 600}
+
 # %%
 # ## Setup
 import os

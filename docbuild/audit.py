@@ -1,0 +1,101 @@
+"""Lighthouse audit of the built site against the page budgets (`nox -s audit`).
+
+Serves site/ on localhost, runs Lighthouse (mobile preset, Debian's chromium) on every
+chapter and gallery page, writes a table of the four scores and the bytes transferred to
+.cache/audit/report.md, and exits non-zero when a page misses a budget.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUDGETS = {"performance": 95, "accessibility": 98, "best-practices": 100, "seo": 95}
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run "
+                "--disable-background-networking --disable-component-update --disable-sync")
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def pages(site: Path) -> list[str]:
+    """Every HTML page but the 404 page, as URL paths."""
+    found = []
+    for html in sorted(site.rglob("index.html")):
+        rel = html.parent.relative_to(site).as_posix()
+        found.append("" if rel == "." else rel + "/")
+    return found
+
+
+def audit(url: str, out: Path) -> dict:
+    env = dict(os.environ, CHROME_PATH=shutil.which("chromium") or "/usr/bin/chromium")
+    subprocess.run([str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}",
+                    f"--chrome-flags={CHROME_FLAGS}", "--only-categories=" + ",".join(BUDGETS)],
+                   check=True, env=env, timeout=300)
+    report = json.loads(out.read_text())
+    scores = {k: round(100 * report["categories"][k]["score"]) for k in BUDGETS}
+    items = report["audits"]["network-requests"]["details"]["items"]
+    scores["bytes"] = sum(item.get("transferSize", 0) for item in items)
+    scores["html"] = next((i.get("resourceSize", 0) for i in items
+                           if i.get("resourceType") == "Document"), 0)
+    return scores
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", type=Path, default=ROOT / "site")
+    parser.add_argument("--out", type=Path, default=ROOT / ".cache" / "audit")
+    args = parser.parse_args()
+    if not (args.site / "index.html").is_file():
+        print(f"audit: no built site in {args.site}; run `nox -s build` first", file=sys.stderr)
+        return 2
+    args.out.mkdir(parents=True, exist_ok=True)
+    handler = functools.partial(_Quiet, directory=str(args.site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    rows, failures = [], []
+    for path in pages(args.site):
+        name = path.strip("/").replace("/", "__") or "home"
+        scores = audit(base + path, args.out / f"{name}.json")
+        missed = [f"{k} {scores[k]} < {v}" for k, v in BUDGETS.items() if scores[k] < v]
+        rows.append((path or "/", scores, missed))
+        failures += [f"/{path}: {m}" for m in missed]
+        print(f"audit: /{path} {scores}", flush=True)
+    httpd.shutdown()
+    index = args.site / "search" / "search_index.json"
+    lines = ["| Page | Performance | Accessibility | Best practices | SEO | HTML (KB) | "
+             "Transferred (KB) |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for path, s, missed in rows:
+        flag = " ✗" if missed else ""
+        lines.append(f"| {path}{flag} | {s['performance']} | {s['accessibility']} | "
+                     f"{s['best-practices']} | {s['seo']} | {s['html'] / 1024:.0f} | "
+                     f"{s['bytes'] / 1024:.0f} |")
+    sizes = sorted(s["html"] for _, s, _ in rows)
+    lines += ["", f"Pages: {len(rows)}. Largest HTML: {sizes[-1] / 1024:.0f} KB; median: "
+                  f"{sizes[len(sizes) // 2] / 1024:.0f} KB. Search index: "
+                  f"{index.stat().st_size / 1024:.0f} KB.",
+              f"Budgets: {BUDGETS}."]
+    report = "\n".join(lines) + "\n"
+    (args.out / "report.md").write_text(report)
+    print(report)
+    if failures:
+        print("audit: pages over budget:\n" + "\n".join(failures), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""Two runs of a script from an empty cache print the same results.
+
+Model summaries, parameter tables and errors must match exactly. Numbers printed from
+training (losses, accuracies) may differ by at most TOLERANCE: seeds are fixed, but the
+order of floating-point reductions may vary between runs on some backends. Timings
+("3ms/step") are expected to vary and are ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from docbuild.execute import run_notebook
+from docbuild.record import build_entry
+from docbuild.script import parse
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = ROOT / "gallery" / "model-lifecycle" / "plot_iris_classifier.py"
+TOLERANCE = 1e-3
+TIMING = re.compile(r"\b\d+(?:\.\d+)?\s*[mµu]?s(?:/step)?\b")
+NUMBER = re.compile(r"-?\d+\.\d+(?:e-?\d+)?")
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory) -> tuple[dict, dict]:
+    script = parse(SCRIPT, ROOT / "gallery")
+    records = []
+    for run in ("first", "second"):
+        notebook, wall = run_notebook(script, "quick", timeout=600)
+        records.append(build_entry(script, notebook, wall, "quick",
+                                   tmp_path_factory.mktemp(run) / "entry"))
+    return records[0], records[1]
+
+
+def _outputs(record: dict, kind: str) -> dict[str, list]:
+    return {anchor: [o for o in section["outputs"] if o["type"] == kind]
+            for anchor, section in record["sections"].items()}
+
+
+@pytest.mark.parametrize("kind", ["params", "error"])
+def test_exact_outputs_are_identical(two_runs, kind: str) -> None:
+    first, second = two_runs
+    assert _outputs(first, kind) == _outputs(second, kind), f"{kind} outputs differ between runs"
+
+
+def test_text_outputs_match_within_tolerance(two_runs) -> None:
+    first, second = (_outputs(r, "text") for r in two_runs)
+    for anchor in first:
+        a = TIMING.sub("<t>", "".join(o["text"] for o in first[anchor]))
+        b = TIMING.sub("<t>", "".join(o["text"] for o in second[anchor]))
+        assert NUMBER.sub("<n>", a) == NUMBER.sub("<n>", b), f"section #{anchor} printed other text"
+        for x, y in zip(NUMBER.findall(a), NUMBER.findall(b), strict=True):
+            assert abs(float(x) - float(y)) <= TOLERANCE, f"section #{anchor}: {x} vs {y}"
