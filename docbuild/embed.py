@@ -51,7 +51,7 @@ def _section(record: dict, anchor: str | None, fail: Callable[[str], None]) -> d
 
 def _image(figure: dict, folder: str, stem: str) -> str:
     return (f"![{figure['alt']}]({folder}/{stem}/{figure['file']})"
-            f'{{ width="{figure["width"]}" loading=lazy }}')
+            f'{{ width="{figure["width"]}" height="{figure["height"]}" loading=lazy }}')
 
 
 def _output(section: dict, name: str, figure_markdown: Callable[[int], str]) -> str:
