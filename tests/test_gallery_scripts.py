@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 
@@ -35,13 +36,29 @@ def test_header_and_sections(path: Path) -> None:
     assert (path.parent / "README.md").is_file(), f"{path.parent}/README.md names the chapter"
 
 
-@pytest.mark.parametrize("path", SCRIPTS, ids=IDS)
-def test_runs_alone_in_an_empty_folder(path: Path, tmp_path: Path) -> None:
-    shutil.copy(path, tmp_path / path.name)
+def _run_alone(path: Path, folder: Path) -> subprocess.CompletedProcess:
+    folder.mkdir(parents=True)
+    shutil.copy(path, folder / path.name)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHONPATH", "DOCBUILD"))}
     env.update(MPLBACKEND="Agg", KERAS_REF_BUDGET="quick", TF_CPP_MIN_LOG_LEVEL="3")
-    result = subprocess.run([*offline_prefix(), sys.executable, path.name], cwd=tmp_path,
-                            env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.run([*offline_prefix(), sys.executable, path.name], cwd=folder, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def standalone_runs(tmp_path_factory) -> dict[Path, subprocess.CompletedProcess]:
+    """Run every script alone, as many at once as there are cores (each is one process)."""
+    root = tmp_path_factory.mktemp("alone")
+    workers = len(os.sched_getaffinity(0))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {p: pool.submit(_run_alone, p, root / f"{p.parent.name}-{p.stem}")
+                   for p in SCRIPTS}
+        return {p: f.result() for p, f in futures.items()}
+
+
+@pytest.mark.parametrize("path", SCRIPTS, ids=IDS)
+def test_runs_alone_in_an_empty_folder(standalone_runs, path: Path) -> None:
+    result = standalone_runs[path]
     assert result.returncode == 0, (
         f"{path.relative_to(GALLERY.parent)} failed when run alone in an empty folder "
         f"(exit {result.returncode}):\n{result.stderr[-4000:]}")

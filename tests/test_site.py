@@ -56,3 +56,12 @@ def test_gallery_index_and_times_list_every_script(site: Path) -> None:
     for script in SCRIPTS:
         assert f"{script.parent.name}/{script.stem}/" in index, f"{script} not in the gallery index"
         assert f"{script.parent.name}/{script.name}" in times, f"{script} not on the times page"
+
+
+def test_search_index_stays_proportional_to_the_prose(site: Path) -> None:
+    """Captured outputs are excluded from search: the index grows with what authors write."""
+    index = (site / "search" / "search_index.json").stat().st_size
+    written = sum(p.stat().st_size for p in [*(ROOT / "docs").glob("*.md"), *SCRIPTS])
+    assert index <= 1.5 * written, (
+        f"search index is {index / 1024:.0f} KB for {written / 1024:.0f} KB of chapters and "
+        "scripts: are captured outputs being indexed?")

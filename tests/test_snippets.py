@@ -29,12 +29,28 @@ EXPECTED = [
                  id="model-lifecycle/problem_types-multiclass"),
     # --- tensors ---
     # --- callbacks ---
+    pytest.param("callbacks/custom_callback.py", "model", 2, 2, 0,
+                 id="callbacks/custom_callback"),
     # --- activations ---
+    pytest.param("activations/output_binary.py", "model", 65, 65, 0,
+                 id="activations/output_binary"),
+    pytest.param("activations/output_multiclass.py", "model", 99, 99, 0,
+                 id="activations/output_multiclass"),
+    pytest.param("activations/output_multilabel.py", "model", 99, 99, 0,
+                 id="activations/output_multilabel"),
+    pytest.param("activations/output_regression.py", "model", 65, 65, 0,
+                 id="activations/output_regression"),
     # --- batch-normalization ---
+    pytest.param("batch-normalization/bn_before_activation.py", "model", 22, 16, 6,
+                 id="batch-normalization/bn_before_activation"),
     # --- tuning ---
     # --- cnns ---
     # --- lstms ---
     # --- autoencoders ---
+    pytest.param("autoencoders/seed_encoder.py", "autoencoder", 904, 904, 0,
+                 id="autoencoders/seed_encoder-autoencoder"),
+    pytest.param("autoencoders/seed_encoder.py", "encoder", 404, 404, 0,
+                 id="autoencoders/seed_encoder-encoder"),
     # --- saving ---
     # --- errata ---
 ]

@@ -12,6 +12,8 @@ API, then read their summaries and diagrams.
 # ## Setup
 #
 # These models are defined, summarized and drawn, not trained, so no data is needed.
+import os
+
 import keras
 from keras import layers
 
@@ -22,14 +24,13 @@ keras.utils.set_random_seed(42)
 # ## Draw a model
 #
 # `plot_model` writes a PNG with Graphviz; we show it with matplotlib. Without Graphviz's
-# `dot` program, we say why the diagram is missing.
+# `dot` program it writes nothing, and we say why the diagram is missing.
 def draw(model, file_name):
     import matplotlib.pyplot as plt
 
-    try:
-        keras.utils.plot_model(model, to_file=file_name, show_shapes=True, dpi=60)
-    except ImportError as error:
-        print(f"Diagram skipped: {error}")
+    keras.utils.plot_model(model, to_file=file_name, show_shapes=True, dpi=60)
+    if not os.path.exists(file_name):  # pydot or Graphviz missing: a message, no file
+        print("Diagram skipped: install pydot and Graphviz's `dot` program to draw it.")
         return
     image = plt.imread(file_name)
     fig, ax = plt.subplots(figsize=(image.shape[1] / 100, image.shape[0] / 100))

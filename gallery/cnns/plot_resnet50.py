@@ -1,0 +1,111 @@
+"""
+Prepare an image for ResNet50
+=============================
+
+Build ResNet50 from keras.applications without downloading weights, count its 25.6 million
+parameters, and run a real photograph through the preprocessing the network was trained with.
+"""
+
+# %%
+# ## Setup
+#
+# Everything here runs offline: the architecture is code inside Keras, and the photograph
+# ships with scikit-learn. Only the trained ImageNet weights would need a download.
+import keras
+import numpy as np
+
+keras.utils.set_random_seed(42)
+
+# %%
+# ## Build ResNet50 without weights
+#
+# `weights=None` builds the architecture with randomly initialised weights, so nothing is
+# downloaded. The model takes 224x224 colour images and returns 1,000 probabilities, one
+# per ImageNet class. It is long: 50 weight layers in residual blocks, each block adding its
+# input back to its output (`Add`), with a `BatchNormalization` after every convolution.
+from keras.applications.resnet50 import ResNet50, preprocess_input
+
+resnet = ResNet50(weights=None)
+print(resnet.name, "input:", resnet.input_shape, "output:", resnet.output_shape)
+print("layers:", len(resnet.layers))
+resnet.summary(line_length=110)  # wide enough for one line per layer
+
+# %%
+# ## Where the parameters are
+#
+# 25,636,712 parameters, of which 53,120 are the moving means and variances of the
+# batch normalization layers: statistics, not trained by the optimizer. Grouping the
+# counts by layer type shows where the rest live.
+from collections import Counter
+
+by_type = Counter()
+for layer in resnet.layers:
+    by_type[type(layer).__name__] += layer.count_params()
+for kind, count in by_type.most_common():
+    if count:
+        print(f"{kind:<20} {count:>12,}")
+print(f"{'total':<20} {resnet.count_params():>12,}")
+
+# %%
+# The convolutions hold 23.5 million weights; the final `Dense` layer maps the 2,048 pooled
+# features to 1,000 classes: 2,048 x 1,000 + 1,000 = 2,049,000.
+#
+# ## Load an image at the network's size
+#
+# The course notes load a photograph with `load_img(path, target_size=(224, 224))` and
+# turn it into an array with `img_to_array`. In Keras 3 both live in `keras.utils`. We save
+# scikit-learn's sample photograph to a file first, so the code is the same as with yours.
+from sklearn.datasets import load_sample_image
+
+keras.utils.save_img("china.jpg", load_sample_image("china.jpg"))
+img = keras.utils.load_img("china.jpg", target_size=(224, 224))
+img = keras.utils.img_to_array(img)
+print("array:", img.shape, img.dtype, " range:", img.min(), "to", img.max())
+
+# %%
+# `target_size` resizes the 640x427 photograph to a 224x224 square (without keeping
+# the aspect ratio).
+#
+# ## Make a batch and preprocess it
+#
+# A model predicts on batches, so one image needs a batch axis: (224, 224, 3) becomes
+# (1, 224, 224, 3). `preprocess_input` then does what was done to ImageNet's training
+# images: it reorders the channels from RGB to BGR and subtracts the mean of each channel
+# over ImageNet (103.939, 116.779, 123.68 for B, G, R), without scaling.
+batch = np.expand_dims(img, axis=0)
+ready = preprocess_input(batch.copy())  # copy: it may modify a NumPy array in place
+print("batch:", batch.shape)
+for i, name in enumerate("RGB"):
+    print(f"{name} before: mean {batch[0, ..., i].mean():7.2f}", end="   ")
+    print(f"after ({'BGR'[i]} slot): mean {ready[0, ..., i].mean():7.2f}")
+blue_back = ready[0, ..., 0] + 103.939
+print("blue channel restored:", np.allclose(blue_back, batch[0, ..., 2], atol=1e-3))
+
+# %%
+# The image before and after: after preprocessing the channels are in BGR order and
+# centred on zero, which is what the network's first convolution expects. To display it we
+# shift it back to [0, 1].
+import matplotlib.pyplot as plt
+
+fig, (ax_in, ax_out) = plt.subplots(1, 2, figsize=(8, 4))
+ax_in.imshow(batch[0].astype("uint8"))
+ax_in.set(title="load_img(target_size=(224, 224))", xlabel="column", ylabel="row")
+shown = (ready[0] - ready.min()) / (ready.max() - ready.min())
+ax_out.imshow(shown)
+ax_out.set(title="After preprocess_input (BGR, mean removed)", xlabel="column", ylabel="row")
+fig.tight_layout()
+plt.show()
+
+# %%
+# ## Predict
+#
+# `predict` returns one row of 1,000 probabilities per image. With random weights they are
+# meaningless, so we show only the shape and the five highest class indices;
+# `keras.ops.top_k` finds them. With the ImageNet weights,
+# `decode_predictions(probabilities, top=1)` would turn each row into a list of
+# `(class_id, class_name, probability)` tuples, best first; it downloads the class names (a
+# small JSON file) on first use, so it is not called here.
+probabilities = resnet.predict(ready, verbose=0)
+print("predictions:", probabilities.shape, " sum:", round(float(probabilities.sum()), 4))
+values, indices = keras.ops.top_k(probabilities[0], k=5)
+print("top-5 class indices:", keras.ops.convert_to_numpy(indices))

@@ -1,0 +1,99 @@
+"""The errata page's Keras 2 idioms still fail (or warn) the way the page shows.
+
+Each case runs the gallery script's Setup section and then one idiom's section, exactly as
+the page shows them, in a fresh namespace, and reads what the `keras2` helper printed. If a
+Keras release starts accepting an old line again (or changes its message), the case for
+that idiom fails and the page needs a new look.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from functools import cache
+from pathlib import Path
+
+import keras
+import pytest
+
+from docbuild.script import parse
+
+GALLERY = Path(__file__).resolve().parent.parent / "gallery"
+SCRIPT = GALLERY / "errata" / "plot_keras3_errata.py"
+NOT_IDIOMS = {"introduction", "setup"}
+NO_ERROR = "No error"
+LOGGED = "WARNING (logged by Keras)"
+
+# (section anchor, what `keras2` prints for the old code, a fragment of its message).
+# The outcome is an exception or warning class name, LOGGED for an absl log line, or
+# NO_ERROR for old code that still runs; for NO_ERROR the fragment is something the old
+# code itself printed (the value that changed meaning).
+IDIOMS = [
+    ("lr-in-optimizers", "ValueError", "Argument(s) not recognized: {'lr': 0.01}"),
+    ("decay-in-optimizers", "UserWarning", "`decay` is no longer supported"),
+    ("misspelled-epochs-in-fit", "TypeError", "unexpected keyword argument 'apochs'"),
+    ("metric-in-compile", "TypeError", "unexpected keyword argument 'metric'"),
+    ("metrics-in-fit", "TypeError", "unexpected keyword argument 'metrics'"),
+    ("keras-2-compile-arguments", "TypeError", "unexpected keyword argument 'sample_weight_mode'"),
+    ("misspelled-loss-name", "ValueError", "Could not interpret loss identifier"),
+    ("input-dim-and-input-shape", "UserWarning", "Do not pass an `input_shape`/`input_dim`"),
+    ("predict-classes", "AttributeError", "no attribute 'predict_classes'"),
+    ("history-keys", "KeyError", "'acc'"),
+    ("metrics-names", NO_ERROR, "compile_metrics"),
+    ("keras-layers-recurrent", "ModuleNotFoundError", "No module named 'keras.layers.recurrent'"),
+    ("keras-layers-embeddings", "ModuleNotFoundError", "No module named 'keras.layers.embeddings'"),
+    ("keras-layers-convolutional", "ModuleNotFoundError",
+     "No module named 'keras.layers.convolutional'"),
+    ("keras-layers-pooling", "ModuleNotFoundError", "No module named 'keras.layers.pooling'"),
+    ("lstm-recurrent-activation", NO_ERROR, "sigmoid"),
+    ("embedding-input-length", "UserWarning", "`input_length` is deprecated"),
+    ("tokenizer", "ModuleNotFoundError", "No module named 'keras.preprocessing.text'"),
+    ("keras-backend-function", "AttributeError", "has no attribute 'function'"),
+    ("image-and-sequence-helpers", NO_ERROR, "load_img pad_sequences"),
+    ("the-scikit-learn-wrapper", "ModuleNotFoundError",
+     "No module named 'keras.wrappers.scikit_learn'"),
+    ("kerasclassifier-arguments", "TypeError", "unexpected keyword argument 'build_fn'"),
+    ("binary-models-in-sklearnclassifier", "ValueError", "must have the same shape"),
+    ("architecture-as-yaml", "AttributeError", "no attribute 'to_yaml'"),
+    ("weights-file-names", "ValueError", "must end in `.weights.h5`"),
+    ("full-model-hdf5-files", LOGGED, "considered legacy"),
+    ("modelcheckpoint-file-names", "ValueError", "must end in `.keras`"),
+]
+CASES = [pytest.param(*row, id=f"errata/{row[0]}") for row in IDIOMS]
+
+
+@cache
+def sections() -> dict:
+    return {s.anchor: s for s in parse(SCRIPT, GALLERY).sections}
+
+
+def run_sections(*anchors: str) -> str:
+    """Execute the named sections in one fresh namespace; return what they printed."""
+    keras.utils.clear_session()
+    namespace = {"__name__": "__main__"}
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        for anchor in anchors:
+            code = compile(sections()[anchor].code, f"{SCRIPT}#{anchor}", "exec")
+            exec(code, namespace)
+    return printed.getvalue()
+
+
+def test_every_idiom_section_has_a_case() -> None:
+    untested = sorted(set(sections()) - NOT_IDIOMS - {row[0] for row in IDIOMS})
+    missing = sorted({row[0] for row in IDIOMS} - set(sections()))
+    assert not untested, f"{SCRIPT.name}: sections with no row in IDIOMS: {untested}"
+    assert not missing, f"{SCRIPT.name}: IDIOMS rows with no section: {missing}"
+
+
+@pytest.mark.parametrize("anchor, outcome, fragment", CASES)
+def test_keras2_idiom(anchor: str, outcome: str, fragment: str, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the sections write model files
+    printed = run_sections("setup", anchor)
+    lines = [line for line in printed.splitlines() if line.startswith(outcome)]
+    if outcome == NO_ERROR:
+        ok = bool(lines) and fragment in printed
+    else:
+        ok = any(fragment in line for line in lines)
+    assert ok, (f"section #{anchor} of {SCRIPT.name}: expected the Keras 2 code to give "
+                f"{outcome} mentioning {fragment!r}; it printed:\n{printed}")
