@@ -1,6 +1,6 @@
 """Measure how long site builds take in the situations contributors and CI meet.
 
-    python bench/build_times.py [--repeat N] [--skip-cold] [--serial]
+    python bench/build_times.py [--repeat N] [--cold-repeat N] [--skip-cold] [--serial] [--tests]
 
 Scenarios, each timed as the wall time of the real command:
   cold          `nox -R -s build` with the gallery cache and generated pages removed
@@ -65,7 +65,9 @@ def with_edit(path: Path, command: list[str]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each cheap scenario")
+    parser.add_argument("--cold-repeat", type=int, default=1,
+                        help="runs of each cold build (minutes each on 2 cores)")
     parser.add_argument("--skip-cold", action="store_true")
     parser.add_argument("--serial", action="store_true", help="also time a serial cold build")
     parser.add_argument("--tests", action="store_true", help="also time the test suite")
@@ -85,9 +87,7 @@ def main() -> None:
         "tests": "nox -R -s tests",
     }
     run(build)  # make sure the environment exists before anything is timed
-    for _ in range(1 if args.skip_cold else args.repeat):
-        if args.skip_cold:
-            break
+    for _ in range(0 if args.skip_cold else args.cold_repeat):
         if args.serial:
             clear_cache()
             times.setdefault("cold-serial", []).append(run(build, {"DOCBUILD_JOBS": "1"}))
@@ -110,7 +110,7 @@ def main() -> None:
          "runs": times, "medians": medians}, indent=1))
     lines = [f"Measured with `python bench/build_times.py` on {machine}, "
              f"{os.environ.get('KERAS_REF_BUDGET', 'full')} budget; medians of "
-             f"{args.repeat} runs.", "",
+             f"{args.repeat} runs ({args.cold_repeat} for cold builds).", "",
              "| Scenario | Command | Median (s) | Runs (s) |", "| --- | --- | ---: | --- |"]
     for name, values in times.items():
         runs = ", ".join(f"{v:.1f}" for v in values)

@@ -67,7 +67,7 @@ def write(conf: Settings, jobs, records: list[dict]) -> None:
     index = out / "index.md"
     times = out / "times.md"
     _write(index, index_markdown(conf, records))
-    _write(times, times_markdown(records))
+    _write(times, times_markdown(records, conf.root / "bench" / "build_times.md"))
     wanted |= {index, times}
     _remove_stale(out, wanted)
 
@@ -103,7 +103,7 @@ def index_markdown(conf: Settings, records: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def times_markdown(records: list[dict]) -> str:
+def times_markdown(records: list[dict], bench: Path | None = None) -> str:
     lines = ["# Execution times", "",
              "How long each gallery script ran when this site was built, and where.", "",
              "| Script | Time (s) | Budget | Device | Backend | Keras |",
@@ -117,4 +117,7 @@ def times_markdown(records: list[dict]) -> str:
                      f"{record['wall_time']:.1f} | {record['budget']} | {p['device']} | "
                      f"{p['backend']} {p['backend_version']} | {p['keras']} |")
     lines += ["", f"Total: {total:.1f} s of execution for {len(records)} scripts.", ""]
+    if bench and bench.is_file():
+        # Written by `nox -s bench` (bench/build_times.py) on the machine it names.
+        lines += ["## Build times", "", bench.read_text()]
     return "\n".join(lines)

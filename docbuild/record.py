@@ -35,9 +35,23 @@ def _redraw(line: str) -> str:
     return "".join(shown)
 
 
+# A Keras progress bar ("3/8 ━━━━ ...") redrawn in place: only its final state matters.
+PROGRESS = re.compile(r"^\d+/(\d+) ━")
+
+
+def _last_progress_state(line: str) -> str:
+    """Keep a redrawn bar's last state, the one that reads `total/total ━`."""
+    match = PROGRESS.match(line)
+    if not match:
+        return line
+    final = line.rfind(f"{match.group(1)}/{match.group(1)} ━")
+    return line[final:].rstrip() if final > 0 else line
+
+
 def clean_text(text: str) -> str:
     """Text output as a reader should see it: no colour codes, no progress-bar redraws."""
-    return "\n".join(_redraw(line) for line in ANSI.sub("", text).split("\n"))
+    lines = ANSI.sub("", text).split("\n")
+    return "\n".join(_last_progress_state(_redraw(line)) for line in lines)
 
 
 # Native start-up logs (absl/TensorFlow C++, "I0000 12:00:00.0 ...") are not results.

@@ -1,7 +1,9 @@
 """Keep captured outputs out of the search index: readers search the prose and code.
 
-Material's search skips any element with a `data-search-exclude` attribute. Outputs are
-training logs, summaries and arrays: they would bloat the index and drown real matches.
+Material's search skips any element with a `data-search-exclude` attribute, but its
+parser compares elements by tag name only, so an exclusion ends at the first nested
+element of the same tag (a `div` inside a `div`). The attribute therefore goes on the
+innermost wrappers: the output block itself, never the notebook's nested output area.
 """
 
 from __future__ import annotations
@@ -15,9 +17,14 @@ MARKERS = (
     # Parameter arithmetic admonitions under summaries.
     (re.compile(r'<details class="abstract" open="open">'),
      '<details class="abstract" open="open" data-search-exclude>'),
-    # Output areas of executed notebooks (gallery pages).
-    (re.compile(r'<div class="jp-OutputArea jp-Cell-outputArea">'),
-     '<div class="jp-OutputArea jp-Cell-outputArea" data-search-exclude>'),
+    # Gallery pages: each rendered output (text, Markdown tables, figures)...
+    (re.compile(r'(<div class="jp-Rendered[^"]*jp-OutputArea-output"[^>]*)>'),
+     r"\1 data-search-exclude>"),
+    # ...and the hidden second copy of each code cell kept for the copy button.
+    (re.compile(r'<div class="clipboard-copy-txt"'),
+     '<div class="clipboard-copy-txt" data-search-exclude'),
+    (re.compile(r'<span class="notice" hidden="">'),
+     '<span class="notice" hidden="" data-search-exclude>'),
 )
 
 

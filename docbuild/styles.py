@@ -39,4 +39,6 @@ def slim_notebook_page(html: str, page_url: str, site_dir: Path) -> str:
 
     # Material's code colours (both schemes, contrast-checked) apply to `.highlight`.
     html = html.replace('<div class="highlight-ipynb', '<div class="highlight highlight-ipynb')
+    # Code and output blocks scroll sideways: keyboard users must be able to focus them.
+    html = html.replace("<pre>", '<pre tabindex="0">')
     return SCRIPT.sub(script, STYLE.sub("", html))

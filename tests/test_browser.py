@@ -36,9 +36,11 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+@pytest.fixture(params=["light", "dark"])
+def page(browser, server, request):
+    """A fresh tab in each colour scheme (Material follows the system's preference)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                  color_scheme=request.param)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.rstrip("/"))
     page = context.new_page()
     page.problems = []  # type: ignore[attr-defined]
@@ -82,7 +84,9 @@ def test_page_loads_clean_offline_and_accessible(page, server: str, path: str) -
     assert not serious, f"/{path}: axe-core violations:\n" + "\n".join(serious)
     if not path.startswith("gallery/"):
         SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=SHOTS / f"{path.rstrip('/') or 'home'}.png", full_page=True)
+        scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+        name = f"{path.rstrip('/') or 'home'}-{scheme}.png"
+        page.screenshot(path=SHOTS / name, full_page=True)
 
 
 @pytest.mark.parametrize("term, chapter", [
@@ -91,8 +95,8 @@ def test_page_loads_clean_offline_and_accessible(page, server: str, path: str) -
 ])
 def test_search_finds_the_chapter(page, server: str, term: str, chapter: str) -> None:
     page.goto(server, wait_until="networkidle")
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.locator("input.md-search__input").fill(term)
+    page.locator("input.md-search__input").click()
+    page.keyboard.type(term, delay=20)  # Material searches on key events, as a reader types
     first = page.locator(".md-search-result__item a").first
     first.wait_for(timeout=15000)
     hrefs = page.locator(".md-search-result__item a").evaluate_all("as => as.map(a => a.href)")
@@ -100,6 +104,7 @@ def test_search_finds_the_chapter(page, server: str, term: str, chapter: str) ->
 
 
 def test_color_scheme_toggle(page, server: str) -> None:
+    """Whichever scheme the reader's system prefers, the toggle switches to the other."""
     page.goto(server + "model-lifecycle/", wait_until="networkidle")
     scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
     page.locator("form[data-md-component=palette] label:visible").first.click()
@@ -111,7 +116,7 @@ def test_code_copy_button_copies_the_code(page, server: str) -> None:
     page.goto(server + "model-lifecycle/", wait_until="networkidle")
     block = page.locator("div.highlight").first
     block.hover()
-    block.locator("button.md-clipboard").click()
+    block.locator('button.md-code__button[data-md-type="copy"]').click()
     copied = page.evaluate("navigator.clipboard.readText()")
     expected = block.locator("code").inner_text()
     assert copied.strip() and copied.strip() == expected.strip(), f"copied {copied[:80]!r}"

@@ -115,7 +115,7 @@ model.fit(x_train, y_train_onehot, epochs=2, batch_size=16, verbose=1)
 print("verbose=2:")
 model.fit(x_train, y_train_onehot, epochs=2, batch_size=16, verbose=2)
 print("verbose=0: (nothing)")
-model.fit(x_train, y_train_onehot, epochs=2, batch_size=16, verbose=0)
+quiet_history = model.fit(x_train, y_train_onehot, epochs=2, batch_size=16, verbose=0)
 
 # %%
 # ## Step 3: fit
