@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import json
 import os
-import re
 import tempfile
 import time
 from pathlib import Path
@@ -20,10 +19,10 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
+from .record import ANSI
 from .script import Script, to_notebook
 
 HIDDEN = {"docbuild": {"hidden": True}}
-ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 SETUP = """\
 import sys
 sys.path.insert(0, {root!r})
