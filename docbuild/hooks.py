@@ -7,14 +7,13 @@ without checking the scripts (used to measure what execution costs).
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
 from docbuild.embed import EmbedError, expand
 from docbuild.gallery import GalleryError, build, load_record
 from docbuild.search_exclusion import exclude_outputs
-from docbuild.styles import slim_notebook_page
+from docbuild.styles import lighten_code, slim_notebook_content
 
 
 def on_pre_build(config) -> None:
@@ -33,12 +32,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         raise PluginError(f"bad gallery reference in {err}") from err
 
 
-def on_post_page(output: str, page, config) -> str:
-    """Notebook pages carry large inline stylesheets and scripts; see styles.py."""
-    if not page.file.src_uri.endswith(".ipynb"):
-        return output
-    return slim_notebook_page(output, page.url, Path(config["site_dir"]))
-
-
 def on_page_content(html: str, page, config, files) -> str:
-    return exclude_outputs(html)
+    # Before the search plugin reads the page: what is dropped here is not indexed either.
+    if page.file.src_uri.endswith(".ipynb"):
+        html = slim_notebook_content(html)
+    return exclude_outputs(lighten_code(html))

@@ -20,11 +20,6 @@ MARKERS = (
     # Gallery pages: each rendered output (text, Markdown tables, figures)...
     (re.compile(r'(<div class="jp-Rendered[^"]*jp-OutputArea-output"[^>]*)>'),
      r"\1 data-search-exclude>"),
-    # ...and the hidden second copy of each code cell kept for the copy button.
-    (re.compile(r'<div class="clipboard-copy-txt"'),
-     '<div class="clipboard-copy-txt" data-search-exclude'),
-    (re.compile(r'<span class="notice" hidden="">'),
-     '<span class="notice" hidden="" data-search-exclude>'),
 )
 
 

@@ -6,6 +6,7 @@ axe-playwright-python. Screenshots of every chapter go to .cache/screenshots/ (a
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from urllib.parse import urlparse
@@ -14,7 +15,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / ".cache" / "screenshots"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# CHROME_PATH names another installed Chromium-based browser (a CI image's Chrome, say).
+CHROMIUM = os.environ.get("CHROME_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 CHAPTERS = sorted(p.stem for p in (ROOT / "docs").glob("*.md"))
@@ -112,11 +114,24 @@ def test_color_scheme_toggle(page, server: str) -> None:
     assert {scheme, after} == {"default", "slate"}, f"scheme went from {scheme} to {after}"
 
 
-def test_code_copy_button_copies_the_code(page, server: str) -> None:
-    page.goto(server + "model-lifecycle/", wait_until="networkidle")
+@pytest.mark.parametrize(
+    "path", ["model-lifecycle/", "gallery/model-lifecycle/plot_iris_classifier/"],
+    ids=["chapter", "gallery-page"])
+def test_code_copy_button_copies_the_code(page, server: str, path: str) -> None:
+    """Chapters and gallery pages alike: gallery code cells are Material code blocks."""
+    page.goto(server + path, wait_until="networkidle")
     block = page.locator("div.highlight").first
     block.hover()
     block.locator('button.md-code__button[data-md-type="copy"]').click()
     copied = page.evaluate("navigator.clipboard.readText()")
     expected = block.locator("code").inner_text()
     assert copied.strip() and copied.strip() == expected.strip(), f"copied {copied[:80]!r}"
+
+
+def test_code_annotations_open(page, server: str) -> None:
+    """Annotations are switched on per block (`.annotate`), not site-wide: they still work."""
+    page.goto(server + "callbacks/", wait_until="networkidle")
+    marker = page.locator(".annotate .md-annotation__index").first
+    marker.click()
+    assert page.locator(".md-tooltip--active, .md-annotation .md-tooltip").first.is_visible(), \
+        "clicking an annotation marker opened no tooltip"
