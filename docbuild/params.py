@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -645,18 +646,39 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def param_table_markdown(model) -> str:
+def _in_range(model, layer_range) -> set[str]:
+    """Names of the top-level layers ``model.summary(layer_range=...)`` shows.
+
+    Keras' rule: the first layer whose name matches the first pattern (``re.match``)
+    through the last layer whose name matches the second, both inclusive.
+    """
+    names = [layer.name for layer in model.layers]
+    starts = [i for i, name in enumerate(names) if re.match(layer_range[0], name)]
+    ends = [i for i, name in enumerate(names) if re.match(layer_range[1], name)]
+    if not starts or not ends:
+        raise ParamArithmeticError(f"params: layer_range {layer_range} matches no layer")
+    low, high = sorted((min(starts), max(ends)))
+    return set(names[low:high + 1])
+
+
+def param_table_markdown(model, layer_range: tuple[str, str] | None = None) -> str:
     """A Markdown table (Layer, Formula, Numbers, Parameters) and the three totals.
 
     A layer with non-trainable weights shows them in brackets, e.g. ``12 (6
-    non-trainable)`` for BatchNormalization on 3 features.
+    non-trainable)`` for BatchNormalization on 3 features. With ``layer_range`` (as
+    given to ``model.summary``) the table has the rows the summary shows; every layer
+    is still checked, and the totals are the whole model's, as in the summary.
     """
     rows = param_rows(model)
+    shown = rows
+    if layer_range is not None:
+        names = _in_range(model, layer_range)
+        shown = [row for row in rows if row.layer.split("/")[0] in names]
     lines = [
         "| Layer | Formula | Numbers | Parameters |",
         "| --- | --- | --- | ---: |",
     ]
-    for row in rows:
+    for row in shown:
         count = f"{row.count:,}"
         if row.non_trainable:
             count += f" ({row.non_trainable:,} non-trainable)"
@@ -666,6 +688,9 @@ def param_table_markdown(model) -> str:
         )
     total = sum(r.count for r in rows)
     trainable = sum(r.trainable for r in rows)
+    if shown is not rows:
+        lines += ["", f"Rows for {len(shown)} of the {len(rows)} layers, as in the summary; "
+                      "totals for the whole model."]
     lines += [
         "",
         f"- Total params: {total:,}",

@@ -299,6 +299,18 @@ def test_dense_row_shows_the_arithmetic():
     assert "| `dense_10_20` (Dense) | inputs × units + units | 10 × 20 + 20 | 220 |" in markdown
 
 
+def test_layer_range_keeps_the_summary_rows_and_whole_model_totals():
+    model = built(resnet50)
+    markdown = param_table_markdown(model, layer_range=("input_layer", "conv2_block1_out"))
+    layers = [line.split("`")[1] for line in markdown.splitlines() if line.startswith("| `")]
+    assert layers[0] == model.layers[0].name and layers[-1] == "conv2_block1_out"
+    assert len(layers) == 19 and "conv2_block2_1_conv" not in layers
+    assert f"Rows for 19 of the {len(model.layers)} layers" in markdown
+    assert f"- Total params: {model.count_params():,}\n" in markdown
+    with pytest.raises(ParamArithmeticError, match="matches no layer"):
+        param_table_markdown(model, layer_range=("input_layer", "no_such_layer"))
+
+
 def test_known_rows():
     def row(builder, name):
         return next(r for r in param_rows(built(builder)) if r.layer == name)

@@ -23,12 +23,16 @@ keras.utils.set_random_seed(42)
 # downloaded. The model takes 224x224 colour images and returns 1,000 probabilities, one
 # per ImageNet class. It is long: 50 weight layers in residual blocks, each block adding its
 # input back to its output (`Add`), with a `BatchNormalization` after every convolution.
+#
+# `summary(layer_range=...)` prints a slice of a long model: here the stem and the first
+# residual block, from the input to the block's output. The totals are the whole model's.
+# `resnet.summary()` with no range prints every layer.
 from keras.applications.resnet50 import ResNet50, preprocess_input
 
 resnet = ResNet50(weights=None)
 print(resnet.name, "input:", resnet.input_shape, "output:", resnet.output_shape)
 print("layers:", len(resnet.layers))
-resnet.summary(line_length=110)  # wide enough for one line per layer
+resnet.summary(line_length=100, layer_range=(resnet.layers[0].name, "conv2_block1_out"))
 
 # %%
 # ## Where the parameters are
