@@ -15,6 +15,9 @@ import sys
 import warnings
 
 PNG_DPI = 200  # 2x of matplotlib's 100 dpi: crisp on high-density screens
+SVG_LIMIT = 150_000  # bytes; a larger SVG is drawn as PNG instead
+PNG_LIMIT = 250_000  # bytes; a larger PNG (a photograph) is tried as JPEG
+JPEG_QUALITY = 85
 
 
 def _alt_text(fig) -> str:
@@ -37,24 +40,51 @@ def _has_raster(fig) -> bool:
     return any(ax.images for ax in fig.axes)
 
 
+def _encode(fig, kind: str) -> tuple[str, bytes]:
+    buffer = io.BytesIO()
+    if kind == "svg":
+        # Fixed metadata and hashsalt keep the SVG identical from build to build.
+        fig.savefig(buffer, format="svg", bbox_inches="tight",
+                    metadata={"Date": None, "Creator": None})
+        return "image/svg+xml", buffer.getvalue()
+    if kind == "jpeg":
+        fig.savefig(buffer, format="jpeg", dpi=PNG_DPI, bbox_inches="tight",
+                    pil_kwargs={"quality": JPEG_QUALITY})
+        return "image/jpeg", buffer.getvalue()
+    fig.savefig(buffer, format="png", dpi=PNG_DPI, bbox_inches="tight")
+    return "image/png", buffer.getvalue()
+
+
+def _smallest_good_encoding(fig) -> tuple[str, bytes]:
+    """SVG for line plots, PNG for raster images; what would weigh a page down goes raster.
+
+    An SVG of many thousands of points (a dense scatter) is heavy to download and to
+    draw, so past SVG_LIMIT it becomes a PNG; a photograph is large as PNG, so past
+    PNG_LIMIT it becomes a JPEG when that is less than half the size.
+    """
+    if not _has_raster(fig):
+        mime, data = _encode(fig, "svg")
+        if len(data) <= SVG_LIMIT:
+            return mime, data
+    mime, data = _encode(fig, "png")
+    if len(data) > PNG_LIMIT:
+        jpeg = _encode(fig, "jpeg")
+        if len(jpeg[1]) < len(data) / 2:
+            return jpeg
+    return mime, data
+
+
 def _emit_figures() -> None:
     import matplotlib.pyplot as plt
     from IPython.display import display
 
     for number in plt.get_fignums():
         fig = plt.figure(number)
-        buffer = io.BytesIO()
         width, height = (round(v * 100) for v in fig.get_size_inches())
-        if _has_raster(fig):
-            fig.savefig(buffer, format="png", dpi=PNG_DPI, bbox_inches="tight")
-            data = {"image/png": base64.b64encode(buffer.getvalue()).decode()}
-        else:
-            # Fixed metadata and hashsalt keep the SVG identical from build to build.
-            fig.savefig(buffer, format="svg", bbox_inches="tight",
-                        metadata={"Date": None, "Creator": None})
-            data = {"image/svg+xml": buffer.getvalue().decode()}
+        mime, data = _smallest_good_encoding(fig)
+        text = data.decode() if mime == "image/svg+xml" else base64.b64encode(data).decode()
         meta = {"docbuild": {"alt": _alt_text(fig), "width": width, "height": height}}
-        display(data, metadata=meta, raw=True)
+        display({mime: text}, metadata=meta, raw=True)
         plt.close(fig)
 
 
@@ -73,7 +103,8 @@ def _patch_summary() -> None:
         # Plain text on stdout rather than rich's coloured HTML: readable on any page.
         kwargs.setdefault("print_fn", print)
         result = original(self, *args, **kwargs)
-        display({"text/markdown": param_table_markdown(self)},
+        table = param_table_markdown(self, layer_range=kwargs.get("layer_range"))
+        display({"text/markdown": table},
                 metadata={"docbuild": {"kind": "params"}}, raw=True)
         return result
 
@@ -93,15 +124,47 @@ def _after_cell(*_args) -> None:
         _patch_summary()
 
 
-def install(ipython) -> None:
+def _reset_for_next_script(ipython) -> None:
+    """Undo what an earlier script in this kernel may have changed, short of its imports.
+
+    A worker's kernel runs one script after another so that the backend is imported once
+    per worker. The build has already cleared the user namespace (``%reset -f``); this
+    resets the global state of the libraries the scripts use.
+    """
     import matplotlib
 
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+    matplotlib.rcdefaults()
+    warnings.filters[:] = ipython._docbuild_capture  # as they were before the first script
+    with warnings.catch_warnings():
+        pass  # leaving it marks the filters changed: warnings already shown show again
+    if "keras" in sys.modules:
+        import keras
+
+        keras.utils.clear_session()  # layer-name counters, graphs, global seed state
+        keras.saving.get_custom_objects().clear()
+        keras.config.set_floatx("float32")
+        keras.config.set_epsilon(1e-7)
+        keras.config.set_image_data_format("channels_last")
+        keras.config.set_dtype_policy("float32")
+
+
+def install(ipython) -> None:
+    """Set up capture for the script about to run; safe to call again for the next one."""
+    import matplotlib
+
+    if hasattr(ipython, "_docbuild_capture"):
+        _reset_for_next_script(ipython)
+    else:
+        # plt.show() under Agg only warns; the figures are emitted after the cell instead.
+        warnings.filterwarnings("ignore", message=".*non-interactive.*")
+        ipython._docbuild_capture = list(warnings.filters)
+        ipython.events.register("pre_run_cell", _before_cell)
+        ipython.events.register("post_run_cell", _after_cell)
     matplotlib.use("Agg")
     matplotlib.rcParams["svg.hashsalt"] = "docbuild"
-    # plt.show() under Agg only warns; the figures are emitted after the cell instead.
-    warnings.filterwarnings("ignore", message=".*non-interactive.*")
-    ipython.events.register("pre_run_cell", _before_cell)
-    ipython.events.register("post_run_cell", _after_cell)
+    reset_peak_memory()
 
 
 def provenance() -> dict:
@@ -133,5 +196,26 @@ def provenance() -> dict:
             "device": device}
 
 
+def reset_peak_memory() -> None:
+    """Start this script's peak-memory count (Linux: writing 5 to clear_refs resets VmHWM)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as refs:
+            refs.write("5")
+    except OSError:
+        pass  # not Linux, or not allowed here: the peak then counts from kernel start
+
+
+def peak_memory_mb() -> float | None:
+    """The kernel's peak resident memory since reset_peak_memory(), in MB (None if unknown)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
 def print_provenance() -> None:
-    print(json.dumps(provenance()))
+    print(json.dumps({**provenance(), "peak_memory_mb": peak_memory_mb()}))

@@ -1,9 +1,10 @@
 """Execute one gallery script in a real Jupyter kernel and keep what it produced.
 
-The script becomes a notebook (sphinx-gallery's writer), runs under nbclient with a
-time limit, and leaves a cache entry: the page notebook (figures as files), the
-self-contained executed notebook for download, the figures, a copy of the script and a
-JSON record that chapters embed from.
+The script becomes a notebook (sphinx-gallery's writer) and runs under nbclient with a
+time limit, in a fresh kernel or in a :class:`WorkerKernel` that a build worker keeps
+between scripts, so that the backend (several seconds of imports) loads once per worker.
+Between scripts the kernel's namespace is cleared and the libraries' global state reset
+(``capture.install``); a kernel that saw a failure is never reused.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import time
 from pathlib import Path
 
 import nbformat
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
@@ -24,8 +26,12 @@ from .script import Script, to_notebook
 
 HIDDEN = {"docbuild": {"hidden": True}}
 SETUP = """\
+import os
+os.chdir({workdir!r})  # first: %reset needs a working directory that still exists
+get_ipython().run_line_magic("reset", "-f")
 import sys
-sys.path.insert(0, {root!r})
+if {root!r} not in sys.path:
+    sys.path.insert(0, {root!r})
 from docbuild import capture
 capture.install(get_ipython())
 """
@@ -52,6 +58,28 @@ def kernel_env(budget: str) -> dict[str, str]:
     return env
 
 
+class WorkerKernel:
+    """A kernel one build worker runs its scripts in, one after another."""
+
+    def __init__(self, budget: str) -> None:
+        self.budget = budget
+        self.manager: KernelManager | None = None
+
+    def get(self) -> KernelManager:
+        if self.manager is None or not self.manager.is_alive():
+            self.close()
+            self.manager = KernelManager(kernel_name="python3")
+            self.manager.start_kernel(env=kernel_env(self.budget), cwd=tempfile.gettempdir())
+        return self.manager
+
+    def close(self) -> None:
+        """Shut the kernel down, after a failure (its state is unknown) or at the end."""
+        if self.manager is not None:
+            if self.manager.has_kernel:
+                self.manager.shutdown_kernel(now=True)
+            self.manager = None
+
+
 def _where(script: Script, cell: dict | None) -> str:
     info = (cell or {}).get("metadata", {}).get("docbuild", {})
     if info.get("hidden") or not info:
@@ -60,13 +88,15 @@ def _where(script: Script, cell: dict | None) -> str:
     return f'{script.path}:{info["line"]}, section "{heading}"'
 
 
-def run_notebook(script: Script, budget: str, timeout: float) -> tuple[dict, float]:
-    """Execute the script's notebook; raise ExecutionError naming the place of a failure."""
+def run_notebook(script: Script, budget: str, timeout: float,
+                 kernel: WorkerKernel | None = None) -> tuple[dict, float]:
+    """Execute the script's notebook; raise ExecutionError naming the place of a failure.
+
+    Without ``kernel`` the script gets a kernel of its own, shut down afterwards.
+    """
     # reads() joins the line lists sphinx-gallery writes into the strings nbclient expects
     notebook = nbformat.reads(json.dumps(to_notebook(script)), as_version=4)
     glue = str(Path(__file__).resolve().parent.parent)  # where the kernel finds docbuild
-    notebook.cells.insert(0, _hidden_cell(SETUP.format(root=glue)))
-    notebook.cells.append(_hidden_cell(PROVENANCE))
     deadline = time.monotonic() + timeout
     current: dict = {}
 
@@ -74,10 +104,13 @@ def run_notebook(script: Script, budget: str, timeout: float) -> tuple[dict, flo
         current["cell"] = cell
 
     with tempfile.TemporaryDirectory(prefix="docbuild-") as workdir:
+        notebook.cells.insert(0, _hidden_cell(SETUP.format(root=glue, workdir=workdir)))
+        notebook.cells.append(_hidden_cell(PROVENANCE))
+        shared = {"km": kernel.get()} if kernel else {}
         client = NotebookClient(
             notebook, kernel_name="python3", resources={"metadata": {"path": workdir}},
             timeout_func=lambda _cell: max(1, int(deadline - time.monotonic())),
-            on_cell_start=remember, record_timing=True,
+            on_cell_start=remember, record_timing=True, **shared,
         )
         start = time.monotonic()
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from pathlib import Path
 from . import pages
 from .cache import script_key
 from .config import Settings, settings
-from .execute import ExecutionError, run_notebook
+from .execute import ExecutionError, WorkerKernel, run_notebook
 from .record import build_entry
 from .script import Script, ScriptError, parse
 
@@ -74,12 +75,50 @@ def plan(conf: Settings, paths: list[Path], mode: str) -> list[Job]:
     return jobs
 
 
-def _run(job: Job, mode: str, timeout: float, log) -> None:
+def _run(job: Job, mode: str, timeout: float, log, kernels: _Kernels) -> None:
     log(f"docbuild: executing {job.script.name} ({mode} budget)")
-    notebook, wall = run_notebook(job.script, mode, job.script.timeout(mode, timeout))
+    kernel = kernels.mine()
+    try:
+        notebook, wall = run_notebook(job.script, mode, job.script.timeout(mode, timeout),
+                                      kernel)
+    except ExecutionError:
+        kernel.close()  # what a failed script left behind is not for the next one
+        raise
     build_entry(job.script, notebook, wall, mode, job.entry)
     log(f"docbuild: {job.script.name} ran in {wall:.1f} s")
     _prune(job.entry.parent)
+
+
+class _Kernels:
+    """One kernel per worker thread, kept for the worker's next script (see execute.py)."""
+
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
+        self.local = threading.local()
+        self.all: list[WorkerKernel] = []
+        self.lock = threading.Lock()
+
+    def mine(self) -> WorkerKernel:
+        if not hasattr(self.local, "kernel"):
+            self.local.kernel = WorkerKernel(self.mode)
+            with self.lock:
+                self.all.append(self.local.kernel)
+        return self.local.kernel
+
+    def close(self) -> None:
+        for kernel in self.all:
+            kernel.close()
+
+
+def _last_wall(job: Job) -> float:
+    """Seconds the script took in its latest cached run (any key); infinity if never run."""
+    records = sorted(job.entry.parent.glob("*/record.json"), key=lambda p: p.stat().st_mtime)
+    for record in reversed(records):
+        try:
+            return float(json.loads(record.read_text())["wall_time"])
+        except (ValueError, KeyError):
+            continue
+    return float("inf")
 
 
 def _prune(folder: Path) -> None:
@@ -101,13 +140,21 @@ def execute(shard: str | None = None, jobs: int | None = None, select: str | Non
     workers = jobs or int(os.environ.get("DOCBUILD_JOBS", 0)) or len(os.sched_getaffinity(0))
     failures = []
     if stale:
-        with ThreadPoolExecutor(max_workers=min(workers, len(stale))) as pool:
-            futures = [pool.submit(_run, job, mode, conf.timeout, log) for job in stale]
-            for future in futures:
-                try:
-                    future.result()
-                except ExecutionError as err:
-                    failures.append(str(err))
+        kernels = _Kernels(mode)
+        # Longest first (by the last recorded time) so no worker is left with a long script
+        # at the end; scripts never timed go first.
+        stale.sort(key=lambda job: -_last_wall(job))
+        try:
+            with ThreadPoolExecutor(max_workers=min(workers, len(stale))) as pool:
+                futures = [pool.submit(_run, job, mode, conf.timeout, log, kernels)
+                           for job in stale]
+                for future in futures:
+                    try:
+                        future.result()
+                    except ExecutionError as err:
+                        failures.append(str(err))
+        finally:
+            kernels.close()
     if failures:
         raise GalleryError(f"{len(failures)} gallery script(s) failed:\n\n" + "\n\n".join(failures))
     return todo, stale

@@ -94,10 +94,12 @@ def index_markdown(conf: Settings, records: list[dict]) -> str:
             stem = Path(record["script"]).stem
             page = f"{slug}/{stem}.ipynb"
             lines.append(f"-   **[{record['title']}]({page})**")
-            if record["figures"]:
-                first = record["figures"][0]
-                lines += ["", f"    [![{first['alt']}]({slug}/{stem}/{first['file']})]({page})"
-                          '{ loading=lazy width="320" }']
+            thumbnail = record.get("thumbnail")
+            if thumbnail:
+                alt = record["figures"][0]["alt"]
+                lines += ["", f"    [![{alt}]({slug}/{stem}/{thumbnail['file']})]({page})"
+                          f'{{ loading=lazy width="{thumbnail["width"]}" '
+                          f'height="{thumbnail["height"]}" }}']
             lines += ["", f"    {record['description']}", ""]
         lines += ["</div>", ""]
     return "\n".join(lines)
@@ -105,16 +107,20 @@ def index_markdown(conf: Settings, records: list[dict]) -> str:
 
 def times_markdown(records: list[dict], bench: Path | None = None) -> str:
     lines = ["# Execution times", "",
-             "How long each gallery script ran when this site was built, and where.", "",
-             "| Script | Time (s) | Budget | Device | Backend | Keras |",
-             "| --- | ---: | --- | --- | --- | --- |"]
+             "How long each gallery script ran when this site was built, and where. Peak "
+             "memory is the resident memory of the kernel that ran it (backend included), "
+             "at its highest during the script.", "",
+             "| Script | Time (s) | Peak memory (MB) | Budget | Device | Backend | Keras |",
+             "| --- | ---: | ---: | --- | --- | --- | --- |"]
     total = 0.0
     for record in sorted(records, key=lambda r: -r["wall_time"]):
         p = record["provenance"]
         slug, name = record["script"].split("/")
         total += record["wall_time"]
+        memory = p.get("peak_memory_mb")
         lines.append(f"| [{record['script']}]({slug}/{Path(name).stem}.ipynb) | "
-                     f"{record['wall_time']:.1f} | {record['budget']} | {p['device']} | "
+                     f"{record['wall_time']:.1f} | {memory if memory is not None else '?'} | "
+                     f"{record['budget']} | {p['device']} | "
                      f"{p['backend']} {p['backend_version']} | {p['keras']} |")
     lines += ["", f"Total: {total:.1f} s of execution for {len(records)} scripts.", ""]
     if bench and bench.is_file():

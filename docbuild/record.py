@@ -15,11 +15,13 @@ import shutil
 from pathlib import Path
 
 import nbformat
+from sphinx_gallery.gen_rst import scale_image
 
 from .script import Script
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-FIGURE_TYPES = {"image/svg+xml": "svg", "image/png": "png"}
+THUMBNAIL = (640, 448)  # pixels: shown at 320 x 224, crisp at 2x
+FIGURE_TYPES = {"image/svg+xml": "svg", "image/png": "png", "image/jpeg": "jpg"}
 
 
 def _redraw(line: str) -> str:
@@ -105,14 +107,16 @@ def build_entry(script: Script, notebook, wall: float, budget: str, entry: Path)
         if cell.cell_type != "code":
             continue
         section = sections[cell.metadata["docbuild"]["section"]]
-        for output in cell.outputs:
-            _collect(output, section, figures, stem, tmp)
+        cell.outputs = [output for output in cell.outputs
+                        if _collect(output, section, figures, stem, tmp)]
     for cell in download.cells:
         cell.metadata.pop("docbuild", None)
+    thumbnail = _thumbnail(figures, stem, tmp)
     record = {
         "script": script.name, "title": script.title, "description": script.description,
         "budget": budget, "wall_time": round(wall, 1), "provenance": provenance,
         "seed": _seed(script.path), "sections": sections, "figures": figures,
+        "thumbnail": thumbnail,
     }
     nbformat.write(page, tmp / f"{stem}.page.ipynb")
     nbformat.write(download, tmp / f"{stem}.ipynb")
@@ -123,14 +127,38 @@ def build_entry(script: Script, notebook, wall: float, budget: str, entry: Path)
     return record
 
 
-def _collect(output, section: dict, figures: list, stem: str, folder: Path) -> None:
-    """Record one output; in the page notebook, replace a figure by a link to its file."""
+def _thumbnail(figures: list, stem: str, folder: Path) -> dict | None:
+    """The gallery index's picture of a script: its first figure, small.
+
+    A line plot's SVG is small already; a raster figure is scaled into a fixed box with
+    sphinx-gallery's own thumbnail function, as WebP (a tenth of the PNG's bytes).
+    """
+    if not figures:
+        return None
+    first = figures[0]
+    if first["file"].endswith(".svg"):
+        width = THUMBNAIL[0] // 2
+        return {"file": first["file"], "width": width,
+                "height": round(width * first["height"] / first["width"])}
+    name = f"{stem}_thumb.webp"
+    scale_image(folder / first["file"], folder / name, *THUMBNAIL)
+    return {"file": name, "width": THUMBNAIL[0] // 2, "height": THUMBNAIL[1] // 2}
+
+
+def _collect(output, section: dict, figures: list, stem: str, folder: Path) -> bool:
+    """Record one output; in the page notebook, replace a figure by a link to its file.
+
+    Returns False for an output with nothing left to show (a stream that held only
+    TensorFlow's native log lines), which the page then leaves out.
+    """
     kind = output.get("output_type")
     if kind == "stream":
         text = output["text"]
         if output.get("name") == "stderr":
             text = _without_native_logs(text)
         output["text"] = clean_text(text)
+        if not output["text"]:
+            return False
         section["outputs"].append({"type": "text", "text": output["text"]})
     elif kind == "execute_result":
         text = output.get("data", {}).get("text/plain", "")
@@ -159,6 +187,7 @@ def _collect(output, section: dict, figures: list, stem: str, folder: Path) -> N
         elif "text/markdown" in data or "text/html" in data or "text/plain" in data:
             text = data.get("text/plain", "")
             section["outputs"].append({"type": "text", "text": clean_text(text) + "\n"})
+    return True
 
 
 def _seed(path: Path) -> int | None:

@@ -1,4 +1,6 @@
-"""Two runs of a script from an empty cache print the same results.
+"""Two runs of a script print the same results: one in a kernel of its own, one in a
+build worker's kernel right after another script (which registers custom objects and
+changes warning filters), so whatever the first script left behind must not show.
 
 Model summaries, parameter tables and errors must match exactly. Numbers printed from
 training (losses, accuracies) may differ by at most TOLERANCE: seeds are fixed, but the
@@ -14,12 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from docbuild.execute import run_notebook
+from docbuild.execute import WorkerKernel, run_notebook
 from docbuild.record import build_entry
 from docbuild.script import parse
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "gallery" / "model-lifecycle" / "plot_iris_classifier.py"
+BEFORE = ROOT / "gallery" / "saving" / "plot_save_and_load.py"  # runs first in the shared kernel
 TOLERANCE = 1e-3
 TIMING = re.compile(r"\b\d+(?:\.\d+)?\s*[mµu]?s(?:/step)?\b")
 ADDRESS = re.compile(r"0x[0-9a-f]+")  # object reprs carry memory addresses
@@ -30,12 +33,16 @@ NUMBER = re.compile(r"-?\d+\.\d+(?:e-?\d+)?")
 @pytest.fixture(scope="module")
 def two_runs(tmp_path_factory) -> tuple[dict, dict]:
     script = parse(SCRIPT, ROOT / "gallery")
-    records = []
-    for run in ("first", "second"):
-        notebook, wall = run_notebook(script, "quick", timeout=600)
-        records.append(build_entry(script, notebook, wall, "quick",
-                                   tmp_path_factory.mktemp(run) / "entry"))
-    return records[0], records[1]
+    notebook, wall = run_notebook(script, "quick", timeout=600)
+    alone = build_entry(script, notebook, wall, "quick", tmp_path_factory.mktemp("a") / "entry")
+    kernel = WorkerKernel("quick")
+    try:
+        run_notebook(parse(BEFORE, ROOT / "gallery"), "quick", timeout=600, kernel=kernel)
+        notebook, wall = run_notebook(script, "quick", timeout=600, kernel=kernel)
+    finally:
+        kernel.close()
+    shared = build_entry(script, notebook, wall, "quick", tmp_path_factory.mktemp("b") / "entry")
+    return alone, shared
 
 
 def _outputs(record: dict, kind: str) -> dict[str, list]:
