@@ -108,8 +108,9 @@ def index_markdown(conf: Settings, records: list[dict]) -> str:
 def times_markdown(records: list[dict], bench: Path | None = None) -> str:
     lines = ["# Execution times", "",
              "How long each gallery script ran when this site was built, and where. Peak "
-             "memory is the resident memory of the kernel that ran it (backend included), "
-             "at its highest during the script.", "",
+             "memory is the resident memory of the kernel that ran it at its highest during "
+             "the script: the backend included, and, since a build worker runs several "
+             "scripts in one kernel, what the process kept from the scripts before it.", "",
              "| Script | Time (s) | Peak memory (MB) | Budget | Device | Backend | Keras |",
              "| --- | ---: | ---: | --- | --- | --- | --- |"]
     total = 0.0
