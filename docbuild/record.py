@@ -131,7 +131,7 @@ def _thumbnail(figures: list, stem: str, folder: Path) -> dict | None:
     """The gallery index's picture of a script: its first figure, small.
 
     A line plot's SVG is small already; a raster figure is scaled into a fixed box with
-    sphinx-gallery's own thumbnail function, as WebP (a tenth of the PNG's bytes).
+    sphinx-gallery's own thumbnail function, as WebP (digits CNN: 9.7 KB for an 81 KB PNG).
     """
     if not figures:
         return None

@@ -66,7 +66,7 @@ def _restructure(html: str) -> str:
 
 
 def lighten_code(html: str) -> str:
-    """Fewer elements in highlighted code, same look: a third of a long page's DOM.
+    """Fewer elements in highlighted code, same look (model-lifecycle: 2,329 -> 1,866).
 
     Material measures the page's layout as it starts, and on long pages the thousands of
     one-token spans made that the largest part of Lighthouse's blocking time.
