@@ -167,15 +167,18 @@ flat_cnn.summary()
 # It needs the `pydot` package and Graphviz's `dot` program; without them we say so.
 try:
     keras.utils.plot_model(flat_cnn, to_file="cnn_64x64.png", show_shapes=True, dpi=60)
-except ImportError as error:  # Graphviz or pydot missing
+except ImportError as error:  # pydot or Graphviz missing, in a plain script
     print(f"Diagram skipped: {error}")
-else:
+if os.path.exists("cnn_64x64.png"):  # in a notebook Keras only prints why it drew nothing
     diagram = plt.imread("cnn_64x64.png")
     fig, ax = plt.subplots(figsize=(diagram.shape[1] / 120, diagram.shape[0] / 120))
     ax.imshow(diagram)
-    ax.set_axis_off()
-    ax.set_title("The 64x64 CNN with Flatten, layer by layer")
-    plt.show()
+else:  # still a figure, so the figures after it keep their numbers
+    fig, ax = plt.subplots(figsize=(6, 1))
+    ax.text(0.5, 0.5, "Diagram not drawn: install pydot and Graphviz", ha="center")
+ax.set_axis_off()
+ax.set_title("The 64x64 CNN with Flatten, layer by layer")
+plt.show()
 
 # %%
 # ## Build the model

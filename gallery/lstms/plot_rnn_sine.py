@@ -185,12 +185,15 @@ print("test:", {name: round(value, 3) for name, value in scores.items()})
 # layer's output: 100 steps of 1 feature in, 10 numbers out of the LSTM, one probability out.
 try:
     keras.utils.plot_model(classifier, to_file="lstm_100x1.png", show_shapes=True, dpi=60)
-except ImportError as error:  # Graphviz or pydot missing
+except ImportError as error:  # pydot or Graphviz missing, in a plain script
     print(f"Diagram skipped: {error}")
-else:
+if os.path.exists("lstm_100x1.png"):  # in a notebook Keras only prints why it drew nothing
     diagram = plt.imread("lstm_100x1.png")
     fig, ax = plt.subplots(figsize=(diagram.shape[1] / 120, diagram.shape[0] / 120))
     ax.imshow(diagram)
-    ax.set_axis_off()
-    ax.set_title("The notes' LSTM classifier, layer by layer")
-    plt.show()
+else:  # still a figure, so the figures after it keep their numbers
+    fig, ax = plt.subplots(figsize=(6, 1))
+    ax.text(0.5, 0.5, "Diagram not drawn: install pydot and Graphviz", ha="center")
+ax.set_axis_off()
+ax.set_title("The notes' LSTM classifier, layer by layer")
+plt.show()

@@ -102,11 +102,47 @@ for text, label in zip(reviews[:4], labels[:4]):
 # `TextVectorization` replaces Keras 2's `Tokenizer`: `adapt` builds the vocabulary from the
 # texts (index 0 is padding, 1 is out-of-vocabulary words), and calling the layer turns
 # each text into a sequence of word numbers, padded with zeros to a fixed length.
-vectorizer = layers.TextVectorization(output_sequence_length=16)
-vectorizer.adapt(list(reviews))
-vocabulary = [str(word) for word in vectorizer.get_vocabulary()]
+#
+# The layer runs on `tf.data`, so it needs TensorFlow installed even when Keras runs on JAX
+# or PyTorch. Where TensorFlow is missing (a GPU runner with JAX alone), the function below
+# does the same steps in plain Python: lower case, strip the layer's punctuation, split on
+# spaces, number the words most frequent first with ties in reverse alphabetical order (the
+# order `adapt` uses). Both ways give the same numbers; the tests check it.
+import importlib.util
+import re
+from collections import Counter
+
+PUNCTUATION = r'[!"#$%&()\*\+,-\./:;<=>?@\[\\\]^_`{|}~\']'  # the layer's default
+
+
+def text_vectorizer(texts, length):
+    """Return the vocabulary and a function from texts to padded rows of word numbers."""
+    if importlib.util.find_spec("tensorflow"):
+        layer = layers.TextVectorization(output_sequence_length=length)
+        layer.adapt(list(texts))
+        vocabulary = [str(word) for word in layer.get_vocabulary()]
+        return vocabulary, lambda batch: keras.ops.convert_to_numpy(layer(list(batch)))
+
+    def split(text):
+        return re.sub(PUNCTUATION, "", text.lower()).split()
+
+    counts = Counter(word for text in texts for word in split(text))
+    vocabulary = ["", "[UNK]", *sorted(counts, key=lambda w: (counts[w], w), reverse=True)]
+    number = {word: i for i, word in enumerate(vocabulary)}
+
+    def vectorize(batch):
+        rows = np.zeros((len(batch), length), dtype="int64")
+        for row, text in zip(rows, batch):
+            ids = [number.get(word, 1) for word in split(text)][:length]
+            row[: len(ids)] = ids
+        return rows
+
+    return vocabulary, vectorize
+
+
+vocabulary, vectorize = text_vectorizer(reviews, length=16)
+sequences = vectorize(reviews)
 print("vocabulary size:", len(vocabulary), " first words:", vocabulary[:8])
-sequences = keras.ops.convert_to_numpy(vectorizer(list(reviews)))
 print(reviews[0], "->", sequences[0])
 x_train, y_train = sequences[:2400], labels[:2400]
 x_test, y_test = sequences[2400:], labels[2400:]
@@ -148,7 +184,7 @@ print({name: round(value, 3) for name, value in scores.items()})
 probe = ["the film was great", "the film was not great",
          "the plot was dull but the music was lovely",
          "the music was lovely but the plot was dull"]
-for text, p in zip(probe, sentiment.predict(vectorizer(probe), verbose=0)[:, 0]):
+for text, p in zip(probe, sentiment.predict(vectorize(probe), verbose=0)[:, 0]):
     print(f"{p:.2f}  {text}")
 
 # %%
@@ -171,15 +207,13 @@ print(len(words), "words:", " ".join(words[:12]), "...")
 # ## Next-word prediction: sequences of three words
 #
 # With `seq_len = 3` each line of three consecutive words gives two input words and the
-# word to predict. A `TextVectorization` adapted on the text numbers the words (lower case,
+# word to predict. A vectorizer adapted on the text numbers the words (lower case,
 # punctuation stripped).
 seq_len = 3
 lines = [" ".join(words[i - seq_len:i]) for i in range(seq_len, len(words) + 1)]
-words_vec = layers.TextVectorization(output_sequence_length=seq_len)
-words_vec.adapt(lines)
-vocab = [str(word) for word in words_vec.get_vocabulary()]
+vocab, words_vec = text_vectorizer(lines, length=seq_len)
 vocab_size = len(vocab)
-numbers = keras.ops.convert_to_numpy(words_vec(lines))
+numbers = words_vec(lines)
 x_words, y_words = numbers[:, :-1], numbers[:, -1]
 print(len(lines), "lines; vocabulary:", vocab_size, "words")
 print(lines[0], "->", numbers[0], "->", x_words[0], "predicts", y_words[0])

@@ -101,7 +101,9 @@ kernel, bias = first_layer.weights
 by_hand = ops.relu(ops.matmul(x_test, kernel) + bias)
 print("shapes:", x_test.shape, "@", tuple(kernel.shape), "+", tuple(bias.shape),
       "->", ops.shape(by_hand))
-print("largest difference:", float(ops.max(ops.abs(by_hand - hidden))))
+# `predict` returned NumPy; `ops.subtract` converts it to a backend tensor first, where `-`
+# would leave the mix to the backend (PyTorch refuses a GPU tensor minus a NumPy array).
+print("largest difference:", float(ops.max(ops.abs(ops.subtract(by_hand, hidden)))))
 
 # %%
 # ## See the weights as images
