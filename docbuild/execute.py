@@ -55,6 +55,11 @@ def kernel_env(budget: str) -> dict[str, str]:
         "TF_CPP_MIN_LOG_LEVEL": "3",  # TensorFlow's C++ start-up chatter is not a result
         "PYTHONWARNINGS": "ignore::DeprecationWarning",
     })
+    # Parallel kernels share one GPU: JAX would otherwise take 75% of its memory per
+    # process and TensorFlow all of it, so the second kernel would run out of memory.
+    # (PyTorch's allocator already grows as needed.) A runner's own setting wins.
+    env.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")
+    env.setdefault("TF_FORCE_GPU_ALLOW_GROWTH", "true")
     return env
 
 

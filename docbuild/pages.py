@@ -67,7 +67,7 @@ def write(conf: Settings, jobs, records: list[dict]) -> None:
     index = out / "index.md"
     times = out / "times.md"
     _write(index, index_markdown(conf, records))
-    _write(times, times_markdown(records, conf.root / "bench" / "build_times.md"))
+    _write(times, times_markdown(records, conf.root / "bench"))
     wanted |= {index, times}
     _remove_stale(out, wanted)
 
@@ -105,6 +105,10 @@ def index_markdown(conf: Settings, records: list[dict]) -> str:
     return "\n".join(lines)
 
 
+# Tables written by the benchmarks in bench/, each on the machines it names.
+BENCH_TABLES = {"build_times.md": "Build times", "device_times.md": "CPU and GPU"}
+
+
 def times_markdown(records: list[dict], bench: Path | None = None) -> str:
     lines = ["# Execution times", "",
              "How long each gallery script ran when this site was built, and where. Peak "
@@ -124,7 +128,7 @@ def times_markdown(records: list[dict], bench: Path | None = None) -> str:
                      f"{record['budget']} | {p['device']} | "
                      f"{p['backend']} {p['backend_version']} | {p['keras']} |")
     lines += ["", f"Total: {total:.1f} s of execution for {len(records)} scripts.", ""]
-    if bench and bench.is_file():
-        # Written by `nox -s bench` (bench/build_times.py) on the machine it names.
-        lines += ["## Build times", "", bench.read_text()]
+    for name, heading in BENCH_TABLES.items():
+        if bench and (bench / name).is_file():
+            lines += [f"## {heading}", "", (bench / name).read_text()]
     return "\n".join(lines)
