@@ -67,12 +67,26 @@ def _load_all_images(page) -> list[dict]:
     }""")
 
 
+def _mount_all_code_blocks(page) -> None:
+    """Material mounts a code block (copy button, annotation markers) as it scrolls into
+    view (`content.lazy`): scroll to each, as a reader would, so axe checks them mounted."""
+    page.evaluate("""async () => {
+        const frame = () => new Promise(r => requestAnimationFrame(() => r()));
+        for (const block of document.querySelectorAll("pre > code")) {
+            block.scrollIntoView();
+            await frame(); await frame();
+        }
+        window.scrollTo(0, 0);
+    }""")
+
+
 @pytest.mark.parametrize("path", PAGES, ids=[p.rstrip("/") or "home" for p in PAGES])
 def test_page_loads_clean_offline_and_accessible(page, server: str, path: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     page.goto(server + path, wait_until="networkidle")
     images = _load_all_images(page)
+    _mount_all_code_blocks(page)
     page.wait_for_load_state("networkidle")
     assert not page.problems, f"/{path}: " + "; ".join(page.problems)
     assert not page.foreign, f"/{path} fetched from other hosts: {page.foreign}"
@@ -131,7 +145,10 @@ def test_code_copy_button_copies_the_code(page, server: str, path: str) -> None:
 def test_code_annotations_open(page, server: str) -> None:
     """Annotations are switched on per block (`.annotate`), not site-wide: they still work."""
     page.goto(server + "callbacks/", wait_until="networkidle")
+    page.locator(".annotate").first.scroll_into_view_if_needed()  # mounts it (content.lazy)
     marker = page.locator(".annotate .md-annotation").first
+    label = marker.locator("a.md-annotation__index").get_attribute("aria-label", timeout=5000)
+    assert label and label.startswith("Code annotation"), f"marker's accessible name: {label!r}"
     marker.click()
     tooltip = marker.locator(".md-tooltip")
     tooltip.wait_for(state="visible", timeout=5000)  # raises if clicking opened nothing
