@@ -10,4 +10,7 @@ function labelAnnotationMarkers() {
 }
 
 labelAnnotationMarkers();
-new MutationObserver(labelAnnotationMarkers).observe(document.body, {childList: true, subtree: true});
+// Watch the page's content only: the search box and the navigation change as readers type
+// and browse, and never hold annotations.
+const content = document.querySelector(".md-content") || document.body;
+new MutationObserver(labelAnnotationMarkers).observe(content, {childList: true, subtree: true});
