@@ -6,6 +6,7 @@ only when their bytes change, so `mkdocs serve` does not rebuild for nothing.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -29,6 +30,20 @@ def _chapter_title(conf: Settings, slug: str) -> str:
             if line.startswith("# "):
                 return line[2:].strip()
     return slug.replace("-", " ").capitalize()
+
+
+def _in_book_order(conf: Settings, records: list[dict]) -> list[dict]:
+    """Records in the order mkdocs.yml's navigation lists their pages (the book's order);
+    scripts the navigation does not list yet come last, alphabetically."""
+    config = conf.root / "mkdocs.yml"
+    nav = config.read_text() if config.is_file() else ""
+    order = re.findall(r"gallery/([\w-]+/plot_\w+)\.ipynb", nav)
+
+    def position(record: dict) -> tuple[int, str]:
+        key = record["script"].removesuffix(".py")
+        return (order.index(key) if key in order else len(order), key)
+
+    return sorted(records, key=position)
 
 
 def provenance_line(record: dict) -> str:
@@ -86,8 +101,9 @@ def index_markdown(conf: Settings, records: list[dict]) -> str:
              "code, its output and its figures, and offers the script and the executed notebook "
              "for download. [How long each script took](times.md).", ""]
     by_chapter: dict[str, list[dict]] = {}
-    for record in records:
+    for record in _in_book_order(conf, records):
         by_chapter.setdefault(record["script"].split("/")[0], []).append(record)
+    pictured = False
     for slug, chapter in by_chapter.items():
         lines += [f"## {_chapter_title(conf, slug)}", "", '<div class="grid cards" markdown>', ""]
         for record in chapter:
@@ -97,9 +113,14 @@ def index_markdown(conf: Settings, records: list[dict]) -> str:
             thumbnail = record.get("thumbnail")
             if thumbnail:
                 alt = record["figures"][0]["alt"]
-                lines += ["", f"    [![{alt}]({slug}/{stem}/{thumbnail['file']})]({page})"
-                          f'{{ loading=lazy width="{thumbnail["width"]}" '
-                          f'height="{thumbnail["height"]}" }}']
+                # The attribute list goes right after the image, inside the link: after
+                # the link it would set the link's attributes, not the image's.
+                # The first picture is above the fold: loading it lazily would delay it.
+                loading = "lazy" if pictured else "eager"
+                pictured = True
+                size = f'width="{thumbnail["width"]}" height="{thumbnail["height"]}"'
+                lines += ["", f"    [![{alt}]({slug}/{stem}/{thumbnail['file']})"
+                              f"{{ loading={loading} {size} }}]({page})"]
             lines += ["", f"    {record['description']}", ""]
         lines += ["</div>", ""]
     return "\n".join(lines)
