@@ -37,3 +37,12 @@ def on_page_content(html: str, page, config, files) -> str:
     if page.file.src_uri.endswith(".ipynb"):
         html = slim_notebook_content(html)
     return exclude_outputs(lighten_code(html))
+
+
+def on_env(env, config, files):
+    # Templates inline small scripts (overrides/main.html); `jsmin` strips their comments
+    # and spaces, with the minifier mkdocs-minify-plugin already brings.
+    from jsmin import jsmin
+
+    env.filters["jsmin"] = jsmin
+    return env

@@ -119,6 +119,30 @@ def test_search_finds_the_chapter(page, server: str, term: str, chapter: str) ->
     assert any(f"/{chapter}" in h for h in hrefs[:5]), f"searching {term}: top results {hrefs[:5]}"
 
 
+def test_search_index_waits_for_the_page_to_load_and_paint(page, server: str) -> None:
+    """The index is a page's largest request: it goes out after the load event and the
+    first paint, and then without the reader asking, so search is ready when wanted."""
+    page.goto(server + "lstms/", wait_until="load")
+    page.wait_for_function("""performance.getEntriesByType("resource")
+        .some(e => e.name.endsWith("/search/search_index.json"))""", timeout=15000)
+    timing = page.evaluate("""() => {
+        const index = performance.getEntriesByType("resource")
+            .find(e => e.name.endsWith("/search/search_index.json"));
+        const [navigation] = performance.getEntriesByType("navigation");
+        const [paint] = performance.getEntriesByName("first-contentful-paint");
+        return {index: index.startTime, load: navigation.loadEventEnd, paint: paint.startTime};
+    }""")
+    assert timing["index"] >= max(timing["load"], timing["paint"]), timing
+
+
+def test_search_answers_a_reader_who_types_before_the_page_settles(page, server: str) -> None:
+    """Focusing the search box releases the held index at once."""
+    page.goto(server + "callbacks/", wait_until="domcontentloaded")
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("ModelCheckpoint", delay=20)
+    page.locator(".md-search-result__item a").first.wait_for(timeout=15000)
+
+
 def test_color_scheme_toggle(page, server: str) -> None:
     """Whichever scheme the reader's system prefers, the toggle switches to the other."""
     page.goto(server + "model-lifecycle/", wait_until="networkidle")
