@@ -57,6 +57,66 @@ def test_gallery_page_has_provenance_downloads_and_file_figures(site: Path, scri
         assert figure["alt"] and figure["alt"] != "Figure", f"{script}: a figure has no title"
 
 
+class _Images(HTMLParser):
+    """The attributes of every image on a page, and of anything else that claims a size."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.images: list[dict] = []
+        self.misplaced: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs) -> None:
+        found = dict(attrs)
+        if tag == "img":
+            self.images.append(found)
+        elif {"loading", "width", "height"} & found.keys() and tag not in ("svg", "iframe"):
+            self.misplaced.append(f"<{tag} {found}>")
+
+
+def test_every_image_has_its_size_on_the_image(site: Path) -> None:
+    """Width and height reserve the figure's space (no layout shift); the attributes must
+    sit on the <img> itself: Markdown's attribute list after a link sets the link's."""
+    for page in sorted(site.rglob("*.html")):
+        parsed = _Images(page.read_text())
+        where = page.relative_to(site)
+        assert not parsed.misplaced, f"{where}: image attributes on another element: " \
+                                     f"{parsed.misplaced[:2]}"
+        for image in parsed.images:
+            assert image.get("width") and image.get("height"), \
+                f"{where}: <img src={image.get('src')}> has no width and height"
+
+
+class _Scripts(HTMLParser):
+    """The scripts of a page in document order, each as its attributes and its inline text."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.scripts: list[dict] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag == "script":
+            self.scripts.append({**dict(attrs), "text": ""})
+
+    def handle_data(self, data) -> None:
+        if self.lasttag == "script" and self.scripts:
+            self.scripts[-1]["text"] += data
+
+
+def test_material_bundle_is_deferred_after_the_search_index_holder(site: Path) -> None:
+    """overrides/main.html defers Material's bundle with a string replacement: if a Material
+    upgrade changes its script tag, the replacement silently stops matching; this notices."""
+    for page in [site / "index.html", site / "lstms" / "index.html",
+                 site / "gallery" / "lstms" / "plot_text_lstm" / "index.html"]:
+        scripts = _Scripts(page.read_text()).scripts
+        where = [i for i, s in enumerate(scripts) if "javascripts/bundle." in s.get("src", "")]
+        assert len(where) == 1, f"{page}: Material's bundle script not found once"
+        assert "defer" in scripts[where[0]], f"{page}: Material's bundle is not deferred"
+        before = " ".join(s["text"] for s in scripts[:where[0]])
+        assert "search_index" in before, f"{page}: the search index holder is not before the bundle"
+
+
 def test_chapter_embeds_summary_and_parameter_arithmetic(site: Path) -> None:
     html = (site / "model-lifecycle" / "index.html").read_text()
     assert "Total params: 67" in html, "the Iris summary is missing from the chapter"
