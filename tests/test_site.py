@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from docbuild.audit import GALLERY_HTML_KB
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = sorted((ROOT / "gallery").glob("*/plot_*.py"))
 IDS = [f"{p.parent.name}/{p.stem}" for p in SCRIPTS]
@@ -50,6 +52,9 @@ def test_gallery_page_has_provenance_downloads_and_file_figures(site: Path, scri
         assert download in links and (folder / download).is_file(), \
             f"{folder}: download {download} missing"
     assert "data:image" not in html, f"{folder}: a figure is inlined as base64"
+    size = len(html.encode())
+    assert size <= GALLERY_HTML_KB * 1024, f"{folder}: {size / 1024:.0f} KB of HTML " \
+        f"(budget {GALLERY_HTML_KB} KB; shorten long outputs, see contributing.md)"
     record = json.loads((ROOT / "docs/gallery" / script.parent.name / script.stem /
                          "record.json").read_text())
     for figure in record["figures"]:
