@@ -6,10 +6,11 @@ chapter and gallery page, writes a table of the four scores and the bytes transf
 
 Lighthouse's performance score varies from run to run (by ten points on a busy 2-core
 machine), so each page is audited --runs times and the median run is kept, as
-Lighthouse's own documentation on variability recommends (five runs). One run in 20 to 40
-here is a headless-Chrome artifact (Lighthouse issue 17148): frames throttled during load
-put the first paint a second late. With 40 pages, a median of 3 then failed some page in
-about one audit in four; a median of 5 in about one in twenty.
+Lighthouse's own documentation on variability recommends (five runs). About one run in 20
+to 40 here falls below 95; those inspected were a headless-Chrome artifact (Lighthouse
+issue 17148): frames throttled during load put the first paint a second late. With 40
+pages, a median of 3 then fails some page in about one audit in four; a median of 5 in
+about one in twenty.
 """
 
 from __future__ import annotations
