@@ -30,16 +30,16 @@ def test_rebuild_with_nothing_changed_executes_nothing(site: Path) -> None:
     assert f"{len(SCRIPTS)} scripts selected, 0 executed" in result.stdout, result.stdout
 
 
-class _Links(HTMLParser):
-    """Every href on a page, however the minifier quoted it."""
+class _StartTags(HTMLParser):
+    """Every start tag on a page with its attributes, however the minifier quoted them."""
 
     def __init__(self, html: str) -> None:
         super().__init__()
-        self.hrefs: set[str] = set()
+        self.tags: list[tuple[str, dict]] = []
         self.feed(html)
 
     def handle_starttag(self, tag, attrs) -> None:
-        self.hrefs |= {value for name, value in attrs if name == "href" and value}
+        self.tags.append((tag, dict(attrs)))
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=IDS)
@@ -47,7 +47,7 @@ def test_gallery_page_has_provenance_downloads_and_file_figures(site: Path, scri
     folder = site / "gallery" / script.parent.name / script.stem
     html = (folder / "index.html").read_text()
     assert re.search(r"Ran in [\d.]+ s on .+ · Keras 3\.", html), f"{folder}: no provenance line"
-    links = _Links(html).hrefs
+    links = {attrs['href'] for _, attrs in _StartTags(html).tags if attrs.get('href')}
     for download in (f"{script.stem}.py", f"{script.stem}.ipynb"):
         assert download in links and (folder / download).is_file(), \
             f"{folder}: download {download} missing"
@@ -62,32 +62,17 @@ def test_gallery_page_has_provenance_downloads_and_file_figures(site: Path, scri
         assert figure["alt"] and figure["alt"] != "Figure", f"{script}: a figure has no title"
 
 
-class _Images(HTMLParser):
-    """The attributes of every image on a page, and of anything else that claims a size."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.images: list[dict] = []
-        self.misplaced: list[str] = []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs) -> None:
-        found = dict(attrs)
-        if tag == "img":
-            self.images.append(found)
-        elif {"loading", "width", "height"} & found.keys() and tag not in ("svg", "iframe"):
-            self.misplaced.append(f"<{tag} {found}>")
-
-
 def test_every_image_has_its_size_on_the_image(site: Path) -> None:
     """Width and height reserve the figure's space (no layout shift); the attributes must
     sit on the <img> itself: Markdown's attribute list after a link sets the link's."""
     for page in sorted(site.rglob("*.html")):
-        parsed = _Images(page.read_text())
+        tags = _StartTags(page.read_text()).tags
         where = page.relative_to(site)
-        assert not parsed.misplaced, f"{where}: image attributes on another element: " \
-                                     f"{parsed.misplaced[:2]}"
-        for image in parsed.images:
+        misplaced = [f"<{tag} {attrs}>" for tag, attrs in tags
+                     if tag not in ("img", "svg", "iframe")
+                     and {"loading", "width", "height"} & attrs.keys()]
+        assert not misplaced, f"{where}: image attributes on another element: {misplaced[:2]}"
+        for image in [attrs for tag, attrs in tags if tag == "img"]:
             assert image.get("width") and image.get("height"), \
                 f"{where}: <img src={image.get('src')}> has no width and height"
 
