@@ -76,13 +76,28 @@ def audit(url: str, out: Path) -> dict:
     subprocess.run([str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}",
                     f"--chrome-flags={CHROME_FLAGS}", "--only-categories=" + ",".join(BUDGETS)],
                    check=True, env=env, timeout=300)
-    report = json.loads(out.read_text())
-    scores = {k: round(100 * report["categories"][k]["score"]) for k in BUDGETS}
+    return report_scores(json.loads(out.read_text()), out)
+
+
+class AuditError(Exception):
+    """A Lighthouse report lacks a number the budgets need; the message names the report."""
+
+
+def report_scores(report: dict, where: Path) -> dict:
+    """The four scores, the bytes transferred and the page's own HTML size, from a report.
+
+    A report with no size for the page's HTML document is an error, not a page of 0 KB:
+    counted as 0, a missing size would pass the HTML budget unchecked.
+    """
+    result = {k: round(100 * report["categories"][k]["score"]) for k in BUDGETS}
     items = report["audits"]["network-requests"]["details"]["items"]
-    scores["bytes"] = sum(item.get("transferSize", 0) for item in items)
-    scores["html"] = next((i.get("resourceSize", 0) for i in items
-                           if i.get("resourceType") == "Document"), 0)
-    return scores
+    result["bytes"] = sum(item.get("transferSize", 0) for item in items)
+    html = [i.get("resourceSize") for i in items if i.get("resourceType") == "Document"]
+    if not html or not isinstance(html[0], (int, float)) or html[0] <= 0:
+        raise AuditError(f"{where}: Lighthouse reported no size for the page's HTML document "
+                         f"(network-requests, resourceType Document: {html or 'none'})")
+    result["html"] = round(html[0])
+    return result
 
 
 def median_audit(url: str, out: Path, runs: int) -> dict:
@@ -116,7 +131,12 @@ def main() -> int:
     rows, failures = [], []
     for path in [p for p in pages(args.site) if args.select in p]:
         name = path.strip("/").replace("/", "__") or "home"
-        scores = median_audit(base + path, args.out / f"{name}.json", args.runs)
+        try:
+            scores = median_audit(base + path, args.out / f"{name}.json", args.runs)
+        except AuditError as err:
+            httpd.shutdown()
+            print(f"audit: /{path}: {err}", file=sys.stderr)
+            return 2
         missed = [f"{k} {scores[k]} < {v}" for k, v in BUDGETS.items() if scores[k] < v]
         if path.startswith("gallery/") and scores["html"] > GALLERY_HTML_KB * 1024:
             missed.append(f"HTML {scores['html'] / 1024:.0f} KB > {GALLERY_HTML_KB} KB")
