@@ -1,6 +1,7 @@
 """Measure how long site builds take in the situations contributors and CI meet.
 
-    python bench/build_times.py [--repeat N] [--cold-repeat N] [--skip-cold] [--serial] [--tests]
+    python bench/build_times.py [--repeat N] [--cold-repeat N] [--skip-cold] [--serial]
+                                [--tests | --tests-only]
 
 Scenarios, each timed as the wall time of the real command:
   cold          `nox -R -s build` with the gallery cache and generated pages removed
@@ -12,9 +13,12 @@ Scenarios, each timed as the wall time of the real command:
   no-change-mkdocs  `mkdocs build --strict` with nothing changed (the gallery checked, not run)
   plain-mkdocs  the same with execution turned off (DOCBUILD_EXECUTE=0): the floor the
                 no-change build is compared with
-  tests         `nox -R -s tests` (only with --tests)
+  tests         `nox -R -s tests` (only with --tests or --tests-only), timed whole and by
+                test module (the JUnit report's times: setup, call and teardown, so a
+                session fixture counts in the module whose test first needed it)
 Medians of --repeat runs are written to bench/build_times.md (the site's times page shows it)
-and bench/build_times.json.
+and bench/build_times.json. --tests-only times the suite alone and keeps the build rows of
+the last bench/build_times.json.
 """
 
 from __future__ import annotations
@@ -27,7 +31,9 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +50,20 @@ def run(command: list[str], env: dict | None = None) -> float:
     if result.returncode != 0:
         sys.exit(f"{' '.join(command)} failed:\n{result.stderr[-3000:]}")
     return elapsed
+
+
+def time_tests() -> tuple[float, dict[str, dict]]:
+    """Wall time of `nox -R -s tests`, and each test module's tests and seconds."""
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "tests.xml"
+        elapsed = run([*NOX, "tests", "--", f"--junitxml={report}"])
+        modules: dict[str, dict] = {}
+        for case in ET.parse(report).iter("testcase"):
+            module = case.get("classname", "").split(".")[1] + ".py"  # tests.test_x[.Class]
+            entry = modules.setdefault(module, {"tests": 0, "seconds": 0.0})
+            entry["tests"] += 1
+            entry["seconds"] += float(case.get("time", 0))
+    return elapsed, dict(sorted(modules.items(), key=lambda kv: -kv[1]["seconds"]))
 
 
 def clear_cache() -> None:
@@ -71,7 +91,11 @@ def main() -> None:
     parser.add_argument("--skip-cold", action="store_true")
     parser.add_argument("--serial", action="store_true", help="also time a serial cold build")
     parser.add_argument("--tests", action="store_true", help="also time the test suite")
+    parser.add_argument("--tests-only", action="store_true",
+                        help="time only the test suite; keep the last build rows")
     args = parser.parse_args()
+    results = ROOT / "bench" / "build_times.json"
+    previous = json.loads(results.read_text()) if results.exists() else {}
     build = [*NOX, "build"]
     plain = [str(ROOT / ".nox" / "build" / "bin" / "mkdocs"), "build", "--strict", "-d",
              str(ROOT / "site.plain")]
@@ -86,28 +110,35 @@ def main() -> None:
         "plain-mkdocs": "DOCBUILD_EXECUTE=0 mkdocs build --strict",
         "tests": "nox -R -s tests",
     }
-    run(build)  # make sure the environment exists before anything is timed
-    for _ in range(0 if args.skip_cold else args.cold_repeat):
+    by_module: dict[str, dict] = {}
+    if args.tests_only:
+        times = {k: v for k, v in previous.get("runs", {}).items() if k != "tests"}
+        args.repeat = len(times.get("no-change", [])) or args.repeat
+        args.cold_repeat = len(times.get("cold", [])) or args.cold_repeat
+    else:
+        run(build)  # make sure the environment exists before anything is timed
+    for _ in range(0 if args.skip_cold or args.tests_only else args.cold_repeat):
         if args.serial:
             clear_cache()
             times.setdefault("cold-serial", []).append(run(build, {"DOCBUILD_JOBS": "1"}))
         clear_cache()
         times.setdefault("cold", []).append(run(build))
-    for _ in range(args.repeat):
+    for _ in range(0 if args.tests_only else args.repeat):
         times.setdefault("no-change", []).append(run(build))
         times.setdefault("no-change-mkdocs", []).append(run(plain))
         times.setdefault("plain-mkdocs", []).append(run(plain, {"DOCBUILD_EXECUTE": "0"}))
         times.setdefault("chapter-edit", []).append(with_edit(CHAPTER, build))
         times.setdefault("script-edit", []).append(with_edit(SCRIPT, build))
-    if args.tests:
-        times["tests"] = [run([*NOX, "tests"])]
+    if args.tests or args.tests_only:
+        elapsed, by_module = time_tests()
+        times["tests"] = [elapsed]
     shutil.rmtree(ROOT / "site.plain", ignore_errors=True)
     medians = {name: statistics.median(values) for name, values in times.items()}
     machine = (f"{platform.machine()}, {len(os.sched_getaffinity(0))} cores, "
                f"Python {platform.python_version()}")
     (ROOT / "bench" / "build_times.json").write_text(json.dumps(
         {"machine": machine, "budget": os.environ.get("KERAS_REF_BUDGET", "full"),
-         "runs": times, "medians": medians}, indent=1))
+         "runs": times, "medians": medians, "tests_by_module": by_module}, indent=1))
     lines = [f"Measured with `python bench/build_times.py` on {machine}, "
              f"{os.environ.get('KERAS_REF_BUDGET', 'full')} budget; medians of "
              f"{args.repeat} runs ({args.cold_repeat} for cold builds).", "",
@@ -122,6 +153,15 @@ def main() -> None:
     if "cold" in medians and "cold-serial" in medians:
         speedup = medians["cold-serial"] / medians["cold"]
         lines += [f"Serial / parallel cold build: **{speedup:.2f}x**."]
+    if by_module:
+        counted = sum(m["seconds"] for m in by_module.values())
+        lines += ["", f"The test suite by module: {counted:.0f} s of the {medians['tests']:.0f} s "
+                      "that `nox -R -s tests` took (the rest is starting nox, collecting and "
+                      "reporting); a session fixture counts in the module that first needed it.",
+                  "",
+                  "| Module | Tests | Seconds | Share |", "| --- | ---: | ---: | ---: |"]
+        lines += [f"| `tests/{name}` | {m['tests']} | {m['seconds']:.1f} | "
+                  f"{m['seconds'] / counted:.0%} |" for name, m in by_module.items()]
     (ROOT / "bench" / "build_times.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 
