@@ -79,16 +79,24 @@ print("array:", img.shape, img.dtype, " range:", img.min(), "to", img.max())
 batch = np.expand_dims(img, axis=0)
 ready = preprocess_input(batch.copy())  # copy: it may modify a NumPy array in place
 print("batch:", batch.shape)
-for i, name in enumerate("RGB"):
-    print(f"{name} before: mean {batch[0, ..., i].mean():7.2f}", end="   ")
-    print(f"after ({'BGR'[i]} slot): mean {ready[0, ..., i].mean():7.2f}")
-blue_back = ready[0, ..., 0] + 103.939
+imagenet_mean = {"blue": 103.939, "green": 116.779, "red": 123.68}
+means_after = {}
+for colour, rgb_slot, bgr_slot in [("red", 0, 2), ("green", 1, 1), ("blue", 2, 0)]:
+    before = float(batch[0, ..., rgb_slot].mean())
+    means_after[colour] = float(ready[0, ..., bgr_slot].mean())
+    print(f"{colour:<5} mean before {before:7.2f} (slot {rgb_slot}), "
+          f"after {means_after[colour]:7.2f} (slot {bgr_slot}), "
+          f"difference {before - means_after[colour]:.3f} = ImageNet's {colour} mean")
+blue_back = ready[0, ..., 0] + imagenet_mean["blue"]
 print("blue channel restored:", np.allclose(blue_back, batch[0, ..., 2], atol=1e-3))
 
 # %%
-# The image before and after: after preprocessing the channels are in BGR order and
-# centred on zero, which is what the network's first convolution expects. To display it we
-# shift it back to [0, 1].
+# Each colour moved to the other end of the channel axis (red from slot 0 to slot 2) and
+# lost exactly ImageNet's mean for that colour. That centres ImageNet's *average* image on
+# zero, not every image: this photograph is brighter than that average, so its means after
+# preprocessing are {{ means_after['red'] | .0f }} (red), {{ means_after['green'] | .0f }}
+# (green) and {{ means_after['blue'] | .0f }} (blue). To display the result we shift it
+# back to [0, 1].
 import matplotlib.pyplot as plt
 
 fig, (ax_in, ax_out) = plt.subplots(1, 2, figsize=(8, 4))

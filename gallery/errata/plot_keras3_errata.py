@@ -304,9 +304,10 @@ print(MaxPooling2D(pool_size=(2, 2)))
 # %%
 # ## LSTM recurrent activation
 #
-# The notes give `recurrent_activation='hard_sigmoid'` as the LSTM default. The code
-# still runs, but the default is now `sigmoid` (the one fast GPU kernels implement), so
-# a Keras 2 LSTM and a Keras 3 LSTM with the same weights compute different gates.
+# The notes give `recurrent_activation='hard_sigmoid'` as the LSTM default, as it was up
+# to Keras 2.2 (Keras 2.3 and TensorFlow 2's `tf.keras` already used `sigmoid`). The code
+# still runs, but the default is `sigmoid` (the one fast GPU kernels implement), so a
+# Keras 2.2 LSTM and a Keras 3 LSTM with the same weights compute different gates.
 keras2("""
 from keras.layers import LSTM
 print(LSTM(10).get_config()['recurrent_activation'])

@@ -83,14 +83,15 @@ for model in models.values():
 # ## LSTM's activations
 #
 # An LSTM's gates use the `recurrent_activation`, its cell state and output the
-# `activation`. In Keras 3 the default gate activation is the sigmoid; Keras 2 used a
-# cheaper piecewise-linear `hard_sigmoid`.
+# `activation`. In Keras 3 the default gate activation is the sigmoid, as in Keras 2.3 and
+# TensorFlow 2's `tf.keras`; Keras 2.2 and earlier used a cheaper piecewise-linear
+# `hard_sigmoid`.
 config = layers.LSTM(units).get_config()
 print("activation:", config["activation"], " recurrent_activation:",
       config["recurrent_activation"])
 
 # %%
-# Asking for `"hard_sigmoid"` does not bring back Keras 2's gates either: Keras 2 computed
+# Asking for `"hard_sigmoid"` does not bring back those gates either: Keras 2 computed
 # 0.2 x + 0.5, Keras 3's `hard_sigmoid` is x / 6 + 0.5 (both clipped to [0, 1]).
 z = np.array([-2.0, -1.0, 0.0, 1.0, 2.0], dtype="float32")
 print("x:                    ", z)

@@ -23,13 +23,17 @@ keras.utils.set_random_seed(42)
 # %%
 # ## Draw a model
 #
-# `plot_model` writes a PNG with Graphviz; we show it with matplotlib. Without Graphviz's
-# `dot` program it writes nothing, and we say why the diagram is missing.
+# `plot_model` writes a PNG with Graphviz; we show it with matplotlib. Without the `pydot`
+# package or Graphviz's `dot` program it writes nothing: a plain script gets an
+# `ImportError`, a notebook only a printed message. Either way we say why and go on.
 def draw(model, file_name):
     import matplotlib.pyplot as plt
 
-    keras.utils.plot_model(model, to_file=file_name, show_shapes=True, dpi=60)
-    if not os.path.exists(file_name):  # pydot or Graphviz missing: a message, no file
+    try:
+        keras.utils.plot_model(model, to_file=file_name, show_shapes=True, dpi=60)
+    except ImportError as error:  # pydot or Graphviz missing, in a plain script
+        print(error)
+    if not os.path.exists(file_name):  # in a notebook Keras only prints why
         print("Diagram skipped: install pydot and Graphviz's `dot` program to draw it.")
         return
     image = plt.imread(file_name)

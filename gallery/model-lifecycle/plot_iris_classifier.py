@@ -81,10 +81,13 @@ functional_model.summary()
 # ## Draw the model
 #
 # `keras.utils.plot_model` draws the graph of layers with their shapes. It needs the
-# `pydot` package and Graphviz's `dot` program; without them it writes no file, and we
-# say so and go on.
-keras.utils.plot_model(functional_model, to_file="iris_model.png", show_shapes=True,
-                       show_layer_names=True, dpi=72)
+# `pydot` package and Graphviz's `dot` program; without them it writes no file (a plain
+# script gets an `ImportError`, a notebook only a printed message), and we say so and go on.
+try:
+    keras.utils.plot_model(functional_model, to_file="iris_model.png", show_shapes=True,
+                           show_layer_names=True, dpi=72)
+except ImportError as error:  # pydot or Graphviz missing, in a plain script
+    print(error)
 if os.path.exists("iris_model.png"):
     import matplotlib.pyplot as plt
 
@@ -94,7 +97,7 @@ if os.path.exists("iris_model.png"):
     ax.set_axis_off()
     ax.set_title("Iris model graph: input, Dense(8), Dense(3)")
     plt.show()
-else:  # plot_model only prints a message when pydot or Graphviz is missing
+else:  # in a notebook plot_model only prints why it drew nothing
     print("Diagram skipped: install pydot and Graphviz's `dot` program to draw it.")
 
 # %%
@@ -108,14 +111,17 @@ model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accur
 # ## Verbose modes
 #
 # `verbose` decides what `fit` prints: `1` draws a progress bar per epoch, `2` prints one
-# line per epoch, `0` prints nothing. Two epochs of each show the difference (these
-# epochs also train the model).
+# line per epoch, `0` prints nothing. Two epochs of each show the difference. They train a
+# copy (`clone_model` copies the architecture with new weights), so that `model` itself
+# starts Step 3 untrained.
+demo = keras.models.clone_model(model)
+demo.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
 print("verbose=1:")
-model.fit(x_train, y_train_onehot, epochs=2, batch_size=16, verbose=1)
+demo.fit(x_train, y_train_onehot, epochs=2, batch_size=16, verbose=1)
 print("verbose=2:")
-model.fit(x_train, y_train_onehot, epochs=2, batch_size=16, verbose=2)
+demo.fit(x_train, y_train_onehot, epochs=2, batch_size=16, verbose=2)
 print("verbose=0: (nothing)")
-quiet_history = model.fit(x_train, y_train_onehot, epochs=2, batch_size=16, verbose=0)
+quiet_history = demo.fit(x_train, y_train_onehot, epochs=2, batch_size=16, verbose=0)
 
 # %%
 # ## Step 3: fit
@@ -132,6 +138,8 @@ history = model.fit(
 for epoch in range(epochs - 3, epochs):
     logs = {name: round(values[epoch], 3) for name, values in history.history.items()}
     print(f"epoch {epoch + 1}: {logs}")
+final_accuracy = history.history["accuracy"][-1]
+final_val_accuracy = history.history["val_accuracy"][-1]
 
 # %%
 # ## Plot the learning curves
@@ -153,8 +161,10 @@ fig.tight_layout()
 plt.show()
 
 # %%
-# Both losses fall together and the validation accuracy tracks the training accuracy:
-# the model is not overfitting these 150 flowers.
+# The model trained on 90 flowers (three quarters of the training set) and was validated on
+# the other 30. At the last epoch its training accuracy is {{ final_accuracy | .0% }} and
+# its validation accuracy {{ final_val_accuracy | .0% }}: the smaller that gap, the less the
+# model has learned its 90 training flowers by heart.
 #
 # ## Step 4: evaluate
 #
@@ -182,3 +192,37 @@ batch_x, batch_y = x_train[:16], y_train_onehot[:16]
 print("train_on_batch:", model.train_on_batch(batch_x, batch_y, return_dict=True))
 print("test_on_batch:", model.test_on_batch(x_test, y_test_onehot, return_dict=True))
 print("predict_on_batch:", np.round(model.predict_on_batch(x_test[:2]), 3))
+
+# %%
+# ## Weigh the classes: class_weight
+#
+# `class_weight` maps each class to a number that multiplies the loss of every sample of
+# that class, so errors on a heavy class cost more: the usual remedy when one class is
+# rare. Keras turns it into `sample_weight`, one weight per sample. Two copies with the
+# same starting weights, trained for one epoch without shuffling (`shuffle=False`, so both
+# see the same batches in the same order), one with each argument, end identical.
+class_weight = {0: 1.0, 1: 1.0, 2: 5.0}  # mistakes on virginica cost five times more
+sample_weight = np.array([class_weight[species] for species in y_train])
+by_class, by_sample = keras.models.clone_model(model), keras.models.clone_model(model)
+by_sample.set_weights(by_class.get_weights())
+weighted_loss = {}
+for name, copy, weights in [("class_weight", by_class, {"class_weight": class_weight}),
+                            ("sample_weight", by_sample, {"sample_weight": sample_weight})]:
+    copy.compile(optimizer="adam", loss="categorical_crossentropy")
+    run = copy.fit(x_train, y_train_onehot, epochs=1, batch_size=16, shuffle=False,
+                   verbose=0, **weights)
+    weighted_loss[name] = round(run.history["loss"][0], 4)
+same_weights = all(np.allclose(a, b) for a, b in zip(by_class.get_weights(),
+                                                    by_sample.get_weights()))
+print("loss of the epoch:", weighted_loss, " same weights afterwards:", same_weights)
+
+# %%
+# ## Resume training: initial_epoch
+#
+# `fit` can continue where an earlier call stopped. `initial_epoch` is the number of epochs
+# already done and `epochs` the number to end at, not a count to add: with
+# `initial_epoch=epochs` and `epochs=epochs + 3`, the model trains three more epochs,
+# numbered on from the first run (which matters to callbacks and learning-rate schedules).
+resumed = model.fit(x_train, y_train_onehot, batch_size=batch_size, initial_epoch=epochs,
+                    epochs=epochs + 3, verbose=2)
+print("epochs in this History, counted from 0:", resumed.epoch)

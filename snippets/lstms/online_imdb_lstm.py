@@ -3,7 +3,7 @@
 import keras
 from keras import layers
 
-max_features = 20000  # keep the 20,000 most frequent words
+max_features = 20000  # word numbers 3 to 19,999: the 19,997 most frequent words
 maxlen = 80  # cut or pad every review to 80 words
 
 (x_train, y_train), (x_test, y_test) = keras.datasets.imdb.load_data(num_words=max_features)
