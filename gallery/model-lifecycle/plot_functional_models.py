@@ -32,9 +32,8 @@ def draw(model, file_name):
     try:
         keras.utils.plot_model(model, to_file=file_name, show_shapes=True, dpi=60)
     except ImportError as error:  # pydot or Graphviz missing, in a plain script
-        print(error)
-    if not os.path.exists(file_name):  # in a notebook Keras only prints why
-        print("Diagram skipped: install pydot and Graphviz's `dot` program to draw it.")
+        print(f"Diagram skipped: {error}")
+    if not os.path.exists(file_name):  # in a notebook Keras has printed why
         return
     image = plt.imread(file_name)
     fig, ax = plt.subplots(figsize=(image.shape[1] / 100, image.shape[0] / 100))

@@ -87,8 +87,8 @@ try:
     keras.utils.plot_model(functional_model, to_file="iris_model.png", show_shapes=True,
                            show_layer_names=True, dpi=72)
 except ImportError as error:  # pydot or Graphviz missing, in a plain script
-    print(error)
-if os.path.exists("iris_model.png"):
+    print(f"Diagram skipped: {error}")
+if os.path.exists("iris_model.png"):  # in a notebook Keras only prints why it drew nothing
     import matplotlib.pyplot as plt
 
     diagram = plt.imread("iris_model.png")
@@ -97,8 +97,6 @@ if os.path.exists("iris_model.png"):
     ax.set_axis_off()
     ax.set_title("Iris model graph: input, Dense(8), Dense(3)")
     plt.show()
-else:  # in a notebook plot_model only prints why it drew nothing
-    print("Diagram skipped: install pydot and Graphviz's `dot` program to draw it.")
 
 # %%
 # ## Step 2: compile
