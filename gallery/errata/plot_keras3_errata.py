@@ -217,6 +217,40 @@ model = keras.Sequential([
 print("input shape:", model.input_shape, " parameters:", model.count_params())
 
 # %%
+# ## layer.input_shape and output_shape
+#
+# Keras 2 layers had `input_shape` and `output_shape` attributes. Keras 3 layers have
+# neither; the shapes are on the layer's symbolic `input` and `output` tensors, and a model
+# still has `input_shape` and `output_shape`.
+model = build_model()
+keras2("print(model.layers[0].input_shape)")
+keras2("print(model.layers[0].output_shape)")
+
+dense = model.layers[0]
+print("layer:", dense.input.shape, "->", dense.output.shape,
+      " model:", model.input_shape, "->", model.output_shape)
+
+# %%
+# ## fit_generator
+#
+# `fit_generator` (and `evaluate_generator`, `predict_generator`) are gone: `fit`,
+# `evaluate` and `predict` take a generator, or a `keras.utils.PyDataset`, themselves.
+model = build_model()
+
+
+def batches():
+    """(inputs, targets) batches of 16 flowers, for ever, as fit_generator expected."""
+    while True:
+        for start in range(0, len(x_train), 16):
+            yield x_train[start:start + 16], y_train_onehot[start:start + 16]
+
+
+keras2("model.fit_generator(batches(), steps_per_epoch=8, epochs=2)")
+
+history = model.fit(batches(), steps_per_epoch=8, epochs=2, shuffle=False, verbose=0)
+print("epochs run:", len(history.epoch))
+
+# %%
 # ## predict_classes
 #
 # `predict_classes` is gone. `predict` returns probabilities; the class is the column
@@ -382,6 +416,39 @@ inp_to_out = K.function([inp], [out])
 
 inp_to_out = keras.Model(model.inputs, model.layers[0].output)
 print(np.round(inp_to_out.predict(x_train[:3], verbose=0), 2))
+
+# %%
+# ## keras.backend math functions
+#
+# Keras 2 code wrote losses and metrics with `K.mean`, `K.square`, `K.sqrt`. Keras 3's
+# `keras.backend` keeps only configuration helpers (`epsilon`, `floatx`, `clear_session`);
+# the math is in `keras.ops`, with NumPy's names, on every backend.
+keras2("""
+from keras import backend as K
+def rmse(y_true, y_pred):
+    return K.sqrt(K.mean(K.square(y_pred - y_true)))
+print(rmse(y_test_onehot, y_test_onehot / 2))
+""")
+
+from keras import ops
+
+
+def rmse(y_true, y_pred):
+    return ops.sqrt(ops.mean(ops.square(ops.subtract(y_pred, y_true))))
+
+
+print("rmse:", round(float(rmse(y_test_onehot, y_test_onehot / 2)), 4))
+
+# %%
+# ## keras.utils.np_utils
+#
+# `np_utils` is gone; `to_categorical` and `normalize` live in `keras.utils` itself.
+keras2("""
+from keras.utils import np_utils
+y_train_onehot = np_utils.to_categorical(y_train, 3)
+""")
+
+print(keras.utils.to_categorical(y_train[:3], num_classes=3))
 
 # %%
 # ## Image and sequence helpers
