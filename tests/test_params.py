@@ -6,6 +6,7 @@ total we know by hand -- the course's numbers for the first group, hand-worked
 sums (in the comments) for the models that cover the remaining layer types.
 """
 
+import dataclasses
 import functools
 import math
 
@@ -328,7 +329,7 @@ def test_known_rows():
 
 
 class Scale(keras.layers.Layer):
-    """A custom layer: the module has no formula for it and must not guess."""
+    """A custom layer: no formula can know its weights, so its row reads them."""
 
     def __init__(self, with_weight=True, **kwargs):
         super().__init__(**kwargs)
@@ -336,36 +337,44 @@ class Scale(keras.layers.Layer):
 
     def build(self, input_shape):
         if self.with_weight:
-            self.factor = self.add_weight(shape=(), initializer="ones")
+            self.factor = self.add_weight(shape=(), initializer="ones", name="factor")
 
     def call(self, x):
         return x * self.factor if self.with_weight else x
 
 
-@pytest.mark.parametrize("with_weight", [True, False], ids=["one-weight", "no-weights"])
-def test_unknown_layer_raises_with_its_name(with_weight):
+@pytest.mark.parametrize(("with_weight", "formula", "numbers"), [
+    pytest.param(True, "read from its weights, no formula: factor 1", "1", id="one-weight"),
+    pytest.param(False, "read from its weights, no formula: it has none", "0", id="no-weights"),
+])
+def test_unknown_layer_is_read_from_its_weights(with_weight, formula, numbers):
     inputs = keras.Input((3,))
     model = keras.Model(inputs, Scale(with_weight, name="my_scale")(L.Dense(2)(inputs)))
-    with pytest.raises(ParamArithmeticError, match="no formula for layer my_scale of type Scale"):
-        param_table_markdown(model)
+    row = next(r for r in param_rows(model) if r.layer == "my_scale")
+    assert (row.kind, row.formula, row.numbers, row.source) == ("Scale", formula, numbers,
+                                                                "weights"), row
+    assert f"| `my_scale` (Scale) | {formula} | {numbers} |" in param_table_markdown(model)
 
 
-def test_subclass_of_known_layer_is_unknown():
+def test_subclass_of_known_layer_is_read_from_its_weights():
     class MyDense(L.Dense):
         pass
 
     model = keras.Sequential([keras.Input((3,)), MyDense(2, name="mine")])
-    with pytest.raises(ParamArithmeticError, match="no formula for layer mine of type MyDense"):
-        param_rows(model)
+    (row,) = param_rows(model)
+    assert row.formula == "read from its weights, no formula: kernel 3 × 2 + bias 2", row
+    assert (row.numbers, row.count, row.source) == ("3 × 2 + 2", 8, "weights")
 
 
 def test_wrong_formula_is_caught(monkeypatch):
-    from docbuild import params
+    from docbuild.params import REGISTRY
+    from docbuild.params.base import Part
 
     def off_by_one(layer, config, shape):
         inputs, units = shape[-1], config["units"]
-        return params._Part("inputs × units", f"{inputs} × {units}", inputs * units)
+        return Part("inputs × units", f"{inputs} × {units}", inputs * units)
 
-    monkeypatch.setitem(params._FORMULAS, L.Dense, off_by_one)
+    monkeypatch.setitem(REGISTRY, L.Dense, dataclasses.replace(REGISTRY[L.Dense],
+                                                              explain=off_by_one))
     with pytest.raises(ParamArithmeticError, match=r"layer dense\w* of type Dense: formula"):
         param_rows(built(functional_mlp))
