@@ -63,7 +63,7 @@ def test_custom_layer_row_lists_its_weights():
 def test_table_marks_rows_read_from_weights():
     markdown = param_table_markdown(custom_model())
     assert "| `block` (Block) | read from its weights, no formula: scale 4 + steps 1" in markdown
-    assert "Rows marked *read from its weights*" in markdown
+    assert "Rows that say *read from its weights* list" in markdown
     assert "- Total params: 24\n- Trainable params: 23\n- Non-trainable params: 1\n" in markdown
 
 
@@ -90,6 +90,16 @@ def test_subclassed_model_rows_include_its_own_weights():
     own = rows["subclassed (own weights)"]
     assert (own.formula, own.count, own.source) == (
         "read from its weights, no formula: temperature 1", 1, "weights")
+
+
+def test_lora_dense_is_read_from_its_weights():
+    dense = L.Dense(3, name="tuned")
+    model = keras.Sequential([keras.Input((4,)), dense])
+    dense.enable_lora(2)  # the kernel is frozen; two small trainable factors are added
+    (row,) = param_rows(model)
+    assert row.formula.startswith("read from its weights, no formula (LoRA-enabled or "
+                                  "quantized): kernel 4 × 3 + bias 3 + lora_kernel_a 4 × 2"), row
+    assert (row.count, row.trainable, row.non_trainable) == (12 + 3 + 8 + 6, 17, 12)
 
 
 # --------------------------------------------------------------------- optimizers

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from .base import L, Part, built_shape, dim, explain, formula, single
+from .base import L, Part, built_shape, channels, dim, explain, formula, single
 
 FAMILY = "Normalization"
 
@@ -104,15 +104,26 @@ def normalization(layer, config, shape) -> Part:
                 f"2 × {features} + 1", 0, 2 * per + 1)
 
 
+def _kernel_columns(inner, shape) -> tuple[str, int]:
+    """The kernel's last axis, whose size ``vector_u`` has, from the wrapped layer's config."""
+    config = inner.get_config()
+    if type(inner) in (L.Conv1DTranspose, L.Conv2DTranspose, L.Conv3DTranspose):
+        return "channels", channels(inner, config, shape)  # kernel (..., filters, channels)
+    for key in ("units", "filters", "output_dim", "depth_multiplier"):
+        if key in config:
+            return key, int(config[key])
+    return "kernel's last axis", int(inner.kernel.shape[-1])
+
+
 @formula(L.SpectralNormalization, family=FAMILY,
-         words="the wrapped layer's weights + vector_u, one non-trainable entry per output "
-               "unit of its kernel (the last axis)")
+         words="the wrapped layer's weights + vector_u, one non-trainable entry per column "
+               "of its kernel (units, filters or output_dim)")
 def spectral_norm(layer, config, shape) -> Part:
     """SpectralNormalization: the wrapped layer's weights, plus ``vector_u`` (1 × the
     kernel's last axis), the power-iteration estimate of its top singular vector."""
-    inner = explain(layer.layer, built_shape(layer.layer) or shape)
-    units = int(layer.layer.kernel.shape[-1]) if hasattr(layer.layer, "kernel") else int(
-        layer.layer.embeddings.shape[-1])
-    return Part(f"{type(layer.layer).__name__}: {inner.formula} + vector_u (kernel's last axis)",
-                f"{inner.numbers} + {units}", inner.trainable, inner.non_trainable + units,
+    inner_shape = built_shape(layer.layer) or shape
+    inner = explain(layer.layer, inner_shape)
+    symbol, columns = _kernel_columns(layer.layer, inner_shape)
+    return Part(f"{type(layer.layer).__name__}: {inner.formula} + {symbol} (vector_u)",
+                f"{inner.numbers} + {columns}", inner.trainable, inner.non_trainable + columns,
                 inner.source)

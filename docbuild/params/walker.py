@@ -194,7 +194,7 @@ def param_table_markdown(model, layer_range: tuple[str, str] | None = None) -> s
         lines += [f"- Optimizer params: {opt.count:,} (the optimizer's own variables, not "
                   "the model's; summary() adds them to the total)"]
     if any(r.source == "weights" for r in shown):
-        lines += ["", "Rows marked *read from its weights* list the layer's own variables: "
+        lines += ["", "Rows that say *read from its weights* list the layer's own variables: "
                       "no formula describes that class, so the count is the sum of their "
                       "shapes, checked against Keras."]
     return "\n".join(lines) + "\n"
