@@ -81,6 +81,8 @@ import numpy as np
 
 epoch_numbers = np.arange(1, len(history.epoch) + 1)  # count epochs from 1
 best = int(np.argmin(history.history["val_loss"])) + 1
+lowest_val_epoch = best  # `best` is reused below, for the early-stopped run
+val_loss_rise = history.history["val_loss"][-1] - min(history.history["val_loss"])
 fig, ax = plt.subplots(figsize=(7, 3.5))
 ax.plot(epoch_numbers, history.history["loss"], label="training")
 ax.plot(epoch_numbers, history.history["val_loss"], label="validation")
@@ -91,8 +93,10 @@ ax.legend()
 plt.show()
 
 # %%
-# The training loss keeps falling, but the validation loss reaches its lowest point early
-# and then climbs: every epoch after that makes the model worse on new data.
+# The validation loss is lowest at epoch {{ lowest_val_epoch }} of {{ epochs }} and ends
+# {{ val_loss_rise | .3f }} above that minimum. A validation loss that rises while the
+# training loss still falls means the network is learning the noise of its training points:
+# each such epoch makes it worse on new data.
 #
 # ## Stop early and checkpoint the best model
 #
@@ -137,7 +141,8 @@ epochs = 15 if QUICK else 100
 history = model.fit(x_train, y_train, validation_data=(x_val, y_val),
                     epochs=epochs, batch_size=32, verbose=0, callbacks=callbacks)
 stopped, best = early_stopping.stopped_epoch, early_stopping.best_epoch
-print(f"epochs run: {len(history.epoch)} of {epochs}")
+epochs_run = len(history.epoch)
+print(f"epochs run: {epochs_run} of {epochs}")
 print(f"stopped after epoch {stopped + 1}" if stopped else "ran all epochs without stopping")
 print(f"best epoch {best + 1}, val_loss {early_stopping.best:.4f}")
 
@@ -145,7 +150,8 @@ print(f"best epoch {best + 1}, val_loss {early_stopping.best:.4f}")
 # ## See where it stopped
 #
 # The dashed line marks the epoch at which training stopped, the dotted line the best
-# epoch whose weights were restored: exactly `patience` epochs earlier.
+# epoch whose weights were restored: when training stops early, exactly `patience` epochs
+# earlier.
 epoch_numbers = np.arange(1, len(history.epoch) + 1)
 fig, ax = plt.subplots(figsize=(7, 3.5))
 ax.plot(epoch_numbers, history.history["loss"], label="training")
@@ -153,7 +159,7 @@ ax.plot(epoch_numbers, history.history["val_loss"], label="validation")
 if stopped:
     ax.axvline(stopped + 1, color="black", linestyle="--", label=f"stopped (epoch {stopped + 1})")
 ax.axvline(best + 1, color="gray", linestyle=":", label=f"best, restored (epoch {best + 1})")
-ax.set(title="Model loss with EarlyStopping(patience=10)", xlabel="Epoch",
+ax.set(title=f"Model loss with EarlyStopping(patience={patience})", xlabel="Epoch",
        ylabel="Binary cross-entropy")
 ax.legend()
 plt.show()
