@@ -47,9 +47,9 @@ def attention_family():
         # q 6·4·2 + 8, k and v 6·2·2 + 4 each, out 4·2·6 + 6: 56 + 28 + 28 + 54 = 166
         L.GroupQueryAttention(head_dim=2, num_query_heads=4, num_key_value_heads=2)(
             query, value),
-        # q 6·2·2, k and v 6·1·2 each, out 2·2·6: 24 + 12 + 12 + 24 = 72
+        # q 6·2·2, k and v 6·1·2 each, gate 6·2·2, out 2·2·6: 24 + 12 + 12 + 24 + 24 = 96
         L.GroupQueryAttention(head_dim=2, num_query_heads=2, num_key_value_heads=1,
-                              use_bias=False)(query, value),
+                              use_bias=False, use_gate=True)(query, value),
         # q, k, v and gate 6·2·3 + 6 each, out 2·3·6 + 6: 5 × 42 = 210
         L.MultiHeadAttention(num_heads=2, key_dim=3, use_gate=True)(query, value),
     ]
@@ -181,7 +181,7 @@ MODELS = [
     pytest.param(einsum_family, 103, 103, {"EinsumDense": "formula"}, id="einsum-dense"),
     pytest.param(embedding_family, 329, 329, {"ReversibleEmbedding": "formula"},
                  id="reversible-embedding-prelu"),
-    pytest.param(attention_family, 481, 481,
+    pytest.param(attention_family, 505, 505,
                  {"Attention": "formula", "AdditiveAttention": "formula",
                   "GroupedQueryAttention": "formula"}, id="attention-gqa-gated-mha"),
     pytest.param(normalization_family, 722, 700,
@@ -233,7 +233,8 @@ def row(builder, kind, index=0):
     pytest.param(embedding_family, "ReversibleEmbedding", 0, "20 × 4 + 4 × 20", 0,
                  id="untied-reverse-embedding"),
     pytest.param(attention_family, "GroupedQueryAttention", 1,
-                 "6 × 2 × 2 + 6 × 1 × 2 + 6 × 1 × 2 + 2 × 2 × 6", 0, id="gqa-no-bias"),
+                 "6 × 2 × 2 + 6 × 1 × 2 + 6 × 1 × 2 + 6 × 2 × 2 + 2 × 2 × 6", 0,
+                 id="gqa-gated-no-bias"),
     pytest.param(normalization_family, "GroupNormalization", 1, "1 × 6", 0,
                  id="group-norm-center-off"),
     pytest.param(normalization_family, "SpectralNormalization", 1, "144 × 2 + 2 + 2", 2,

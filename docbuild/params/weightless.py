@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .base import L, weightless
 
-weightless("Input", "an input placeholder", L.InputLayer)
+weightless("Input", "input placeholder", L.InputLayer)
 
 weightless("Pooling", "keeps the max of each window",
            L.MaxPooling1D, L.MaxPooling2D, L.MaxPooling3D)
