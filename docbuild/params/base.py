@@ -241,8 +241,9 @@ def explain(layer, shape) -> Part:
     # An unbuilt layer has no weights; summary() shows it as "0 (unbuilt)".
     keras_count = layer.count_params() if layer.built else size(layer.weights)
     if part.count != keras_count:
+        what = "row" if part.source == "weights" else "formula"
         raise ParamArithmeticError(
-            f"params: layer {layer.name} of type {type(layer).__name__}: formula "
+            f"params: layer {layer.name} of type {type(layer).__name__}: {what} "
             f"{part.formula} = {part.numbers} = {part.count:,}, but Keras counts {keras_count:,}"
         )
     return part
