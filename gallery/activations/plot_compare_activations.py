@@ -4,6 +4,7 @@ Compare hidden activations by validation loss
 
 Train the same small network on two concentric circles four times, changing only the
 hidden layers' activation, and compare the validation-loss curves and decision boundaries.
+Then train one model for each kind of output layer: regression, binary, multiclass, multi-label.
 """
 
 # %%
@@ -141,3 +142,38 @@ plt.show()
 for name, (model, _) in activation_results.items():
     scores = model.evaluate(x_test, y_test, verbose=0, return_dict=True)
     print(f"{name:11}", {key: round(value, 3) for key, value in scores.items()})
+
+# %%
+# ## Output layers for four kinds of problem
+#
+# The output layer's activation is set by the problem, together with the loss. The same
+# network (16 ReLU units) learns four targets computed from the training points'
+# coordinates: a number (regression), one yes/no (binary), one of three bands of x1
+# (multiclass) and three yes/no questions at once (multi-label), each with the output
+# layer, loss and metric of the chapter's table.
+x1, x2 = x_train[:, 0], x_train[:, 1]
+problems = {
+    "regression": (x1 + 2 * x2, layers.Dense(1), "mse", "mae"),
+    "binary": ((x1 > x2).astype("float32"), layers.Dense(1, activation="sigmoid"),
+               "binary_crossentropy", "accuracy"),
+    "multiclass": (keras.utils.to_categorical(np.digitize(x1, [-0.4, 0.4]), 3),
+                   layers.Dense(3, activation="softmax"), "categorical_crossentropy", "accuracy"),
+    "multi-label": (np.stack([x1 > 0, x2 > 0, x1 + x2 > 0], axis=1).astype("float32"),
+                    layers.Dense(3, activation="sigmoid"), "binary_crossentropy",
+                    "binary_accuracy"),
+}
+output_epochs = 10 if QUICK else 40
+for kind, (target, output_layer, loss, metric) in problems.items():
+    model = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(16, activation="relu"),
+                              output_layer])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss=loss,
+                  metrics=[metric])
+    history = model.fit(x_train, target, epochs=output_epochs, batch_size=32, verbose=0)
+    output = keras.ops.convert_to_numpy(model(x_train[:1]))[0]
+    print(f"{kind:<11} {metric} {history.history[metric][-1]:.3f}   first point's output "
+          f"{np.round(output, 2)}, sum {output.sum():.2f}")
+
+# %%
+# The softmax outputs of the multiclass model always sum to 1: one class per point. The
+# multi-label model's sigmoid outputs are three separate probabilities, and their sum can be
+# anything from 0 to 3.
