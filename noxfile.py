@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import nox
+
+sys.path.insert(0, str(Path(__file__).parent))
+from docbuild.publish import publish  # noqa: E402  (standard library only)
 
 nox.needs_version = ">=2024.10.9"
 nox.options.default_venv_backend = "uv|virtualenv"
@@ -68,21 +72,30 @@ def build(session: nox.Session) -> None:
     """Build the whole site into site/, executing every gallery script that changed."""
     install(session, "docs")
     ensure_graphviz(session)
-    staging = ROOT / "site.tmp"
-    shutil.rmtree(staging, ignore_errors=True)
+    session.run("python", "-m", "docbuild", "site")
     # Build aside and swap in only on success: a failed build publishes nothing.
-    session.run("mkdocs", "build", "--strict", "--site-dir", str(staging), *session.posargs)
-    shutil.rmtree(ROOT / "site", ignore_errors=True)
-    staging.rename(ROOT / "site")
+    publish(lambda staging: session.run("mkdocs", "build", "--strict", "--site-dir",
+                                        str(staging), *session.posargs), ROOT / "site")
     session.log("Site built into site/")
+
+
+@nox.session(name="build-zensical")
+def build_zensical(session: nox.Session) -> None:
+    """Build the same generated tree with Zensical into site-zensical/ (no MkDocs)."""
+    install(session, "zensical")
+    ensure_graphviz(session)
+    session.run("python", "-m", "docbuild", "site")
+    publish(lambda staging: session.run("python", "-m", "docbuild", "zensical", str(staging)),
+            ROOT / "site-zensical")
+    session.log("Site built with Zensical into site-zensical/")
 
 
 @nox.session
 def serve(session: nox.Session) -> None:
-    """Preview the site with live reload at http://127.0.0.1:8000."""
+    """Preview with live reload at http://127.0.0.1:8000, following scripts and snippets."""
     install(session, "docs")
     ensure_graphviz(session)
-    session.run("mkdocs", "serve", *session.posargs)
+    session.run("python", "-m", "docbuild", "serve", *session.posargs)
 
 
 @nox.session

@@ -1,9 +1,17 @@
-"""Command line for the gallery build.
+"""Command line for the build.
 
+    python -m docbuild site [--preview]
+        execute the gallery scripts whose results changed, then write the generated tree
+        (build/docs, build/overrides) that `mkdocs build` and `zensical build` render;
+        --preview: a failing script shows its error on its pages instead of failing
+    python -m docbuild serve [MKDOCS SERVE OPTIONS]
+        the live preview: `mkdocs serve` on the tree, regenerated when a source changes
     python -m docbuild gallery [--shard i/n] [--jobs N] [--select TEXT]
         execute the scripts whose results changed (all, one CI shard, or those matching TEXT)
+    python -m docbuild zensical SITE_DIR
+        render the generated tree with Zensical into SITE_DIR (run `site` first)
     python -m docbuild check docs/page.md ...
-        expand a chapter's ::gallery directives against executed results, report bad ones
+        expand a chapter's directives and inline values against executed results
 """
 
 from __future__ import annotations
@@ -12,32 +20,51 @@ import argparse
 import sys
 from pathlib import Path
 
-from .config import settings
+from .config import SettingsError, settings
 from .embed import EmbedError, expand
 from .gallery import GalleryError, execute, load_record
+from .site import SiteError, generate
+from .zensical import ZensicalError
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m docbuild")
     sub = parser.add_subparsers(dest="command", required=True)
+    site = sub.add_parser("site", help="execute what changed and write the generated docs tree")
+    site.add_argument("--preview", action="store_true",
+                      help="show a failing script's error on its pages instead of failing")
+    serve = sub.add_parser("serve", help="live preview that follows the sources")
+    serve.add_argument("mkdocs_args", nargs=argparse.REMAINDER)
     run = sub.add_parser("gallery", help="execute the gallery scripts whose results changed")
     run.add_argument("--shard", help="execute only shard i of n (i/n), for CI matrices")
     run.add_argument("--jobs", type=int, help="parallel kernels (default: CPU cores)")
     run.add_argument("--select", help="execute only scripts whose path contains this text")
-    check = sub.add_parser("check", help="check a chapter's ::gallery references")
+    zensical = sub.add_parser("zensical", help="render the generated tree with Zensical")
+    zensical.add_argument("site_dir", type=Path)
+    check = sub.add_parser("check", help="check a chapter's directives and inline values")
     check.add_argument("pages", nargs="+", type=Path)
     args = parser.parse_args(argv)
     try:
-        if args.command == "gallery":
-            todo, stale = execute(shard=args.shard, jobs=args.jobs, select=args.select)
+        if args.command == "site":
+            generate(preview=args.preview)
+        elif args.command == "serve":
+            from .serve import serve
+
+            return serve(args.mkdocs_args)
+        elif args.command == "zensical":
+            from .zensical import build
+
+            build(args.site_dir)
+        elif args.command == "gallery":
+            todo, stale = execute(shard=args.shard, workers=args.jobs, select=args.select)
             print(f"docbuild: {len(todo)} scripts selected, {len(stale)} executed")
         else:
-            docs = settings().root / "docs"
+            docs = settings().docs_dir
             for page in args.pages:
-                rel = page.resolve().relative_to(docs).as_posix()
+                rel = page.resolve().relative_to(docs.resolve()).as_posix()
                 expand(page.read_text(), rel, load_record)
-                print(f"docbuild: {page}: every ::gallery reference resolves")
-    except (GalleryError, EmbedError) as err:
+                print(f"docbuild: {page}: every reference resolves")
+    except (GalleryError, EmbedError, SiteError, SettingsError, ZensicalError) as err:
         print(f"docbuild: {err}", file=sys.stderr)
         return 1
     return 0

@@ -2,7 +2,9 @@
 
 It turns every open matplotlib figure into a display output after each cell (SVG for
 plots, PNG at 2x when a figure holds raster images), with alt text taken from the
-figure's titles, and puts the parameter arithmetic table under every model summary.
+figure's titles, puts the parameter arithmetic table under every model summary, and
+after each cell records the script's top-level values that changed (what prose may cite
+as an inline value; see docbuild/values.py).
 """
 
 from __future__ import annotations
@@ -112,6 +114,76 @@ def _patch_summary() -> None:
     keras.Model.summary = summary
 
 
+# Names IPython itself puts in the namespace, never the script's.
+_IPYTHON_NAMES = {"In", "Out", "exit", "quit", "get_ipython", "open"}
+_SKIP = object()
+MAX_ITEMS = 1000  # a list longer than this (a data set) is not a value prose cites
+MAX_TEXT = 500
+
+
+def encode_value(value, depth: int = 0):
+    """A JSON form of a value prose may cite, or _SKIP.
+
+    Numbers, strings, booleans and None as themselves; NumPy scalars as Python numbers;
+    tuples as {"__tuple__": [...]} (so a shape prints as one); lists and str-keyed dicts
+    of such values; arrays and tensors as their shape and dtype; a Keras History as its
+    history, epoch and params.
+    """
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, str):
+        return value if len(value) <= MAX_TEXT else _SKIP
+    numpy = sys.modules.get("numpy")
+    if numpy is not None and isinstance(value, numpy.generic):
+        return encode_value(value.item(), depth)
+    if depth >= 4:
+        return _SKIP
+    if isinstance(value, tuple | list) and len(value) <= MAX_ITEMS:
+        items = [encode_value(v, depth + 1) for v in value]
+        if any(i is _SKIP for i in items):
+            return _SKIP
+        return {"__tuple__": items} if isinstance(value, tuple) else items
+    if isinstance(value, dict) and len(value) <= MAX_ITEMS and all(
+            isinstance(k, str) for k in value):
+        items = {k: encode_value(v, depth + 1) for k, v in value.items()}
+        return {k: v for k, v in items.items() if v is not _SKIP}
+    if type(value).__name__ == "History" and hasattr(value, "history"):
+        return {"__object__": {k: encode_value(getattr(value, k, None), depth + 1)
+                               for k in ("history", "epoch", "params")}}
+    shape = getattr(value, "shape", None)
+    if shape is not None and hasattr(value, "dtype") and not isinstance(value, type):
+        try:
+            dims = [None if d is None else int(d) for d in tuple(shape)]
+        except (TypeError, ValueError):
+            return _SKIP
+        return {"__array__": {"shape": dims, "dtype": str(value.dtype)}}
+    return _SKIP
+
+
+def _emit_values(ipython) -> None:
+    """Display the top-level values this cell changed (the build records, never shows, them)."""
+    from IPython.display import display
+
+    previous = ipython._docbuild_values
+    changed = {}
+    for name, value in list(ipython.user_ns.items()):
+        if name.startswith("_") or name in _IPYTHON_NAMES:
+            continue
+        encoded = encode_value(value)
+        if encoded is _SKIP:
+            continue
+        try:
+            text = json.dumps(encoded, sort_keys=True, allow_nan=True)
+        except (TypeError, ValueError):
+            continue
+        if previous.get(name) != text:
+            previous[name] = text
+            changed[name] = encoded
+    if changed:
+        display({"application/json": changed}, metadata={"docbuild": {"kind": "values"}},
+                raw=True)
+
+
 def _before_cell(*_args) -> None:
     if "keras" in sys.modules:
         _patch_summary()
@@ -122,6 +194,10 @@ def _after_cell(*_args) -> None:
         _emit_figures()
     if "keras" in sys.modules:
         _patch_summary()
+    _emit_values(_IPYTHON[0])
+
+
+_IPYTHON: list = []  # the kernel's shell, set by install()
 
 
 def _reset_for_next_script(ipython) -> None:
@@ -164,6 +240,8 @@ def install(ipython) -> None:
         ipython.events.register("post_run_cell", _after_cell)
     matplotlib.use("Agg")
     matplotlib.rcParams["svg.hashsalt"] = "docbuild"
+    _IPYTHON[:] = [ipython]
+    ipython._docbuild_values = {}  # name -> JSON of its last recorded value, per script
     reset_peak_memory()
 
 

@@ -1,26 +1,27 @@
-"""Build the gallery: execute what changed (in parallel), then lay out the pages.
+"""Execute the gallery: every script whose cache key changed, in parallel kernels.
 
-Scripts run only when their cache key changed (see cache.py). Nothing is written into
-docs/ unless every script succeeded, so a failed build never leaves half-rendered pages.
+Scripts run only when their cache key changed (see cache.py); each result is a cache
+entry (record.py) that the site generator (site.py) renders. A failure raises
+GalleryError after the other scripts finished, listing each failed script with its place.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import pages
 from .cache import script_key
-from .config import Settings, settings
+from .config import Settings, budget, settings
+from .config import jobs as worker_count
 from .execute import ExecutionError, WorkerKernel, run_notebook
 from .record import build_entry
+from .schema import Record, RecordError
 from .script import Script, ScriptError, parse
+from .values import ValueRefError
 
 KEEP_ENTRIES = 3  # cache entries kept per script (other budgets, devices, recent edits)
 
@@ -53,24 +54,26 @@ def shard_of(paths: list[Path], shard: str | None) -> list[Path]:
     return paths[index - 1 :: count]
 
 
-def budget() -> str:
-    value = os.environ.get("KERAS_REF_BUDGET", "full")
-    if value not in ("quick", "full"):
-        raise ValueError(f"KERAS_REF_BUDGET={value!r}: expected 'quick' or 'full'")
-    return value
+def name_of(conf: Settings, path: Path) -> str:
+    """'slug/plot_x.py', how chapters name a script."""
+    return path.relative_to(conf.gallery_dir).as_posix()
 
 
-def plan(conf: Settings, paths: list[Path], mode: str) -> list[Job]:
+def plan(conf: Settings, paths: list[Path], mode: str,
+         failed: dict[str, str] | None = None) -> list[Job]:
+    """A job per script that parses; the others raise, or go into ``failed`` if given."""
     jobs, errors = [], []
     for path in paths:
         try:
             script = parse(path, conf.gallery_dir)
         except ScriptError as err:
             errors.append(str(err))
+            if failed is not None:
+                failed[name_of(conf, path)] = str(err)
             continue
         key = script_key(path, mode)
         jobs.append(Job(script, conf.cache_dir / script.slug / path.stem / key))
-    if errors:
+    if errors and failed is None:
         raise GalleryError("\n".join(errors))
     return jobs
 
@@ -128,16 +131,25 @@ def _prune(folder: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def execute(shard: str | None = None, jobs: int | None = None, select: str | None = None,
-            log=print) -> tuple[list[Job], list[Job]]:
-    """Execute the scripts whose results are not cached; raise GalleryError on any failure."""
+def execute(shard: str | None = None, workers: int | None = None, select: str | None = None,
+            log=print, run: bool = True,
+            failed: dict[str, str] | None = None) -> tuple[list[Job], list[Job]]:
+    """Execute the scripts whose results are not cached; raise GalleryError on any failure.
+
+    With ``run=False`` nothing executes, and a script without a cached result is an error.
+    With a ``failed`` dict (the live preview), a failure does not raise: its message goes
+    into ``failed`` under the script's name, and the script's job is left out of the result.
+    """
     conf, mode = settings(), budget()
     paths = shard_of(discover(conf), shard)
     if select:
         paths = [p for p in paths if select in p.relative_to(conf.gallery_dir).as_posix()]
-    todo = plan(conf, paths, mode)
+    todo = plan(conf, paths, mode, failed)
     stale = [job for job in todo if not job.cached]
-    workers = jobs or int(os.environ.get("DOCBUILD_JOBS", 0)) or len(os.sched_getaffinity(0))
+    if stale and not run:
+        raise GalleryError("execution is off (DOCBUILD_EXECUTE=0) but these scripts have no "
+                           "cached result: " + ", ".join(job.script.name for job in stale))
+    workers = worker_count(workers)
     failures = []
     if stale:
         kernels = _Kernels(mode)
@@ -148,34 +160,32 @@ def execute(shard: str | None = None, jobs: int | None = None, select: str | Non
             with ThreadPoolExecutor(max_workers=min(workers, len(stale))) as pool:
                 futures = [pool.submit(_run, job, mode, conf.timeout, log, kernels)
                            for job in stale]
-                for future in futures:
+                for job, future in zip(stale, futures, strict=True):
                     try:
                         future.result()
-                    except ExecutionError as err:
+                    except (ExecutionError, ValueRefError) as err:
                         failures.append(str(err))
+                        if failed is not None:
+                            failed[job.script.name] = str(err)
         finally:
             kernels.close()
+    if failed is not None:
+        return [job for job in todo if job.script.name not in failed], stale
     if failures:
         raise GalleryError(f"{len(failures)} gallery script(s) failed:\n\n" + "\n\n".join(failures))
     return todo, stale
 
 
-def build(log=print) -> list[dict]:
-    """Execute what changed, then write the gallery pages into docs/ (only if all succeeded)."""
-    start = time.monotonic()
-    todo, stale = execute(log=log)
-    records = [json.loads((job.entry / "record.json").read_text()) for job in todo]
-    pages.write(settings(), todo, records)
-    log(f"docbuild: gallery ready ({len(todo)} scripts, {len(stale)} executed) "
-        f"in {time.monotonic() - start:.1f} s")
-    return records
+def records(jobs: list[Job]) -> list[Record]:
+    """The records of executed jobs, in the jobs' order."""
+    return [Record.load(job.entry / "record.json") for job in jobs]
 
 
-def load_record(name: str) -> dict | None:
+def load_record(name: str) -> Record | None:
     """The record of 'slug/plot_x.py' for the script as it is now (its current cache key)."""
     conf = settings()
     path = conf.gallery_dir / name
-    if not path.is_file():
+    if not path.is_file() or path.parent.parent != conf.gallery_dir:
         return None
     slug, file_name = name.split("/", 1)
     record = conf.cache_dir / slug / Path(file_name).stem / script_key(path, budget())
@@ -183,4 +193,7 @@ def load_record(name: str) -> dict | None:
     if not record.is_file():
         raise GalleryError(f"gallery/{name} has not been executed: run "
                            "`python -m docbuild gallery` (or the build) first")
-    return json.loads(record.read_text())
+    try:
+        return Record.load(record)
+    except RecordError as err:
+        raise GalleryError(str(err)) from err

@@ -1,15 +1,14 @@
-"""Turn an executed notebook into a cache entry: page, download, figures and record.
+"""Turn an executed notebook into a cache entry: the record, its figures and downloads.
 
-The record (record.json) is what chapters embed: per section, the code and the outputs
-(text, figures with alt text, parameter tables), plus the provenance of the run.
+The entry holds ``record.json`` (docbuild/schema.py: what every page is rendered from),
+the figure files, the script and the executed notebook a reader downloads (its prose
+with inline values filled in, its figures embedded, the build's hidden cells removed).
 """
 
 from __future__ import annotations
 
 import base64
 import copy
-import html
-import json
 import re
 import shutil
 from pathlib import Path
@@ -17,10 +16,14 @@ from pathlib import Path
 import nbformat
 from sphinx_gallery.gen_rst import scale_image
 
+from .logs import without_native_logs
+from .schema import Block, Figure, Output, Provenance, Record, Section
 from .script import Script
+from .values import ValueRefError, fill
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 THUMBNAIL = (640, 448)  # pixels: shown at 320 x 224, crisp at 2x
+TAG = re.compile(r"<[^>]*>")
 FIGURE_TYPES = {"image/svg+xml": "svg", "image/png": "png", "image/jpeg": "jpg"}
 
 
@@ -51,83 +54,93 @@ def _last_progress_state(line: str) -> str:
 
 
 def clean_text(text: str) -> str:
-    """Text output as a reader should see it: no colour codes, no progress-bar redraws."""
+    """Text output as a terminal shows it: no colour codes, no progress-bar redraws.
+
+    Apply it to a whole stream, not to the chunks it arrived in: a carriage return at the
+    start of one chunk redraws the line the chunk before it began.
+    """
     lines = ANSI.sub("", text).split("\n")
     return "\n".join(_last_progress_state(_redraw(line)) for line in lines)
 
 
-# Native start-up logs (absl/TensorFlow C++, "I0000 12:00:00.0 ...") are not results.
-NATIVE_LOG = re.compile(
-    r"^(?:[IWEF]\d{4} \d\d:\d\d:\d+\.\d+\s|WARNING: All log messages before absl)")
+def _coalesce_streams(outputs: list) -> list:
+    """Join consecutive chunks of the same stream, as a notebook front end shows them."""
+    merged: list = []
+    for output in outputs:
+        if (output.get("output_type") == "stream" and merged
+                and merged[-1].get("output_type") == "stream"
+                and merged[-1]["name"] == output["name"]):
+            merged[-1] = nbformat.from_dict({**merged[-1],
+                                             "text": merged[-1]["text"] + output["text"]})
+        else:
+            merged.append(output)
+    return merged
 
 
-def _without_native_logs(text: str) -> str:
-    kept, skipping = [], False
-    for line in text.splitlines(keepends=True):
-        if NATIVE_LOG.match(line):
-            skipping = True
-            continue
-        if skipping and line.startswith((" ", "\t")) is False and not line.strip() == "":
-            skipping = False
-        if not skipping:
-            kept.append(line)
-    return "".join(kept)
+def _info(cell) -> dict:
+    return cell.get("metadata", {}).get("docbuild", {})
 
 
-def _is_hidden(cell) -> bool:
-    return cell.get("metadata", {}).get("docbuild", {}).get("hidden", False)
+def _provenance(notebook) -> Provenance:
+    import json
 
-
-def _provenance(notebook) -> dict:
     last = notebook.cells[-1]
     text = "".join(o.get("text", "") for o in last.get("outputs", []) if o.get("name") == "stdout")
-    return json.loads(text.strip().splitlines()[-1])
+    return Provenance(**json.loads(text.strip().splitlines()[-1]))
 
 
-def _figure_html(file_name: str, alt: str, width: int, height: int, eager: bool) -> str:
-    loading = "eager" if eager else "lazy"
-    return (f'<img src="{file_name}" alt="{html.escape(alt, quote=True)}" width="{width}" '
-            f'height="{height}" loading="{loading}" decoding="async">')
+def _kind(output) -> str | None:
+    return output.get("metadata", {}).get("docbuild", {}).get("kind")
 
 
-def build_entry(script: Script, notebook, wall: float, budget: str, entry: Path) -> dict:
+def build_entry(script: Script, notebook, wall: float, budget: str, entry: Path) -> Record:
     """Write the cache entry for an executed script and return its record."""
     tmp = entry.with_name(entry.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    provenance = _provenance(notebook)
-    stem = script.path.stem
-    sections = {s.anchor: {"heading": s.heading, "line": s.line, "code": s.code, "outputs": []}
-                for s in script.sections}
-    figures = []
+    sections = {s.anchor: Section(s.anchor, s.heading, s.line) for s in script.sections}
+    figures: list[Figure] = []
+    seen: dict = {}  # each recorded name's value at this point of the script
     download = copy.deepcopy(notebook)
-    download.cells = [c for c in download.cells if not _is_hidden(c)]
-    page = copy.deepcopy(download)
-    for cell in page.cells:
-        if cell.cell_type != "code":
-            continue
-        section = sections[cell.metadata["docbuild"]["section"]]
-        cell.outputs = [output for output in cell.outputs
-                        if _collect(output, section, figures, stem, tmp)]
+    download.cells = [c for c in download.cells if not _info(c).get("hidden")]
     for cell in download.cells:
+        info = _info(cell)
         cell.metadata.pop("docbuild", None)
-    thumbnail = _thumbnail(figures, stem, tmp)
-    record = {
-        "script": script.name, "title": script.title, "description": script.description,
-        "budget": budget, "wall_time": round(wall, 1), "provenance": provenance,
-        "seed": _seed(script.path), "sections": sections, "figures": figures,
-        "thumbnail": thumbnail,
-    }
-    nbformat.write(page, tmp / f"{stem}.page.ipynb")
-    nbformat.write(download, tmp / f"{stem}.ipynb")
-    shutil.copyfile(script.path, tmp / f"{stem}.py")
-    (tmp / "record.json").write_text(json.dumps(record, indent=1, sort_keys=True))
+        if info.get("title"):
+            continue
+        section = sections[info["section"]]
+        if cell.cell_type == "markdown":
+            section.blocks.append(Block("text", cell.source, info["line"]))
+            try:  # the download shows the values filled in; the page renders its own
+                cell.source = fill(cell.source, lambda *_: seen, plain=True)
+            except ValueRefError as err:
+                raise ValueRefError(f"{script.path}:{info['line']}: {err}") from err
+            continue
+        block = Block("code", cell.source, info["line"])
+        kept = []
+        for output in _coalesce_streams(cell.outputs):
+            if _kind(output) == "values":
+                block.values.update(output["data"]["application/json"])
+            elif _collect(output, block, figures, script.path.stem, tmp):
+                kept.append(output)
+        cell.outputs = kept
+        seen.update(block.values)
+        section.blocks.append(block)
+    record = Record(
+        script=script.name, title=script.title, description=script.description,
+        budget=budget, wall_time=round(wall, 1), seed=_seed(script.path),
+        provenance=_provenance(notebook), sections=list(sections.values()), figures=figures,
+    )
+    record.thumbnail = _thumbnail(figures, script.path.stem, tmp)
+    nbformat.write(download, tmp / f"{script.path.stem}.ipynb")
+    shutil.copyfile(script.path, tmp / f"{script.path.stem}.py")
+    (tmp / "record.json").write_text(record.to_json())
     shutil.rmtree(entry, ignore_errors=True)
     tmp.rename(entry)
     return record
 
 
-def _thumbnail(figures: list, stem: str, folder: Path) -> dict | None:
+def _thumbnail(figures: list[Figure], stem: str, folder: Path) -> dict | None:
     """The gallery index's picture of a script: its first figure, small.
 
     A line plot's SVG is small already; a raster figure is scaled into a fixed box with
@@ -136,57 +149,57 @@ def _thumbnail(figures: list, stem: str, folder: Path) -> dict | None:
     if not figures:
         return None
     first = figures[0]
-    if first["file"].endswith(".svg"):
+    if first.file.endswith(".svg"):
         width = THUMBNAIL[0] // 2
-        return {"file": first["file"], "width": width,
-                "height": round(width * first["height"] / first["width"])}
+        return {"file": first.file, "width": width,
+                "height": round(width * first.height / first.width)}
     name = f"{stem}_thumb.webp"
-    scale_image(folder / first["file"], folder / name, *THUMBNAIL)
+    scale_image(folder / first.file, folder / name, *THUMBNAIL)
     return {"file": name, "width": THUMBNAIL[0] // 2, "height": THUMBNAIL[1] // 2}
 
 
-def _collect(output, section: dict, figures: list, stem: str, folder: Path) -> bool:
-    """Record one output; in the page notebook, replace a figure by a link to its file.
+def _collect(output, block: Block, figures: list[Figure], stem: str, folder: Path) -> bool:
+    """Record one output of a code block; False for one with nothing left to show.
 
-    Returns False for an output with nothing left to show (a stream that held only
-    TensorFlow's native log lines), which the page then leaves out.
+    (A stream that held only TensorFlow's native info lines is left out of the page and
+    of the download.) Figures are written to files; the download keeps them embedded.
     """
     kind = output.get("output_type")
     if kind == "stream":
         text = output["text"]
         if output.get("name") == "stderr":
-            text = _without_native_logs(text)
-        output["text"] = clean_text(text)
-        if not output["text"]:
+            text = without_native_logs(text)
+        text = clean_text(text)
+        if not text:
             return False
-        section["outputs"].append({"type": "text", "text": output["text"]})
+        output["text"] = text
+        block.outputs.append(Output("text", text))
     elif kind == "execute_result":
         text = output.get("data", {}).get("text/plain", "")
-        section["outputs"].append({"type": "text", "text": text + "\n"})
+        block.outputs.append(Output("text", text + "\n"))
     elif kind == "error":
-        error = f'{output["ename"]}: {output["evalue"]}'
-        section["outputs"].append({"type": "error", "text": error})
+        block.outputs.append(Output("error", f'{output["ename"]}: {output["evalue"]}'))
     elif kind == "display_data":
         data, meta = output.get("data", {}), output.get("metadata", {}).get("docbuild", {})
         mime = next((m for m in FIGURE_TYPES if m in data), None)
         if mime:
-            number = len(figures) + 1
-            name = f"{stem}_{number:03d}.{FIGURE_TYPES[mime]}"
+            name = f"{stem}_{len(figures) + 1:03d}.{FIGURE_TYPES[mime]}"
             payload = data[mime]
             raw = payload.encode() if mime == "image/svg+xml" else base64.b64decode(payload)
             (folder / name).write_bytes(raw)
-            figure = {"file": name, "alt": meta.get("alt", "Figure"),
-                      "width": meta.get("width"), "height": meta.get("height")}
-            figures.append(figure)
-            section["outputs"].append({"type": "figure", "index": number})
-            output["data"] = {"text/html": _figure_html(
-                name, figure["alt"], figure["width"], figure["height"],
-                eager=number == 1)}
+            figures.append(Figure(name, meta.get("alt", "Figure"), meta.get("width"),
+                                  meta.get("height")))
+            block.outputs.append(Output("figure", figure=len(figures)))
         elif meta.get("kind") == "params":
-            section["outputs"].append({"type": "params", "markdown": data["text/markdown"]})
-        elif "text/markdown" in data or "text/html" in data or "text/plain" in data:
-            text = data.get("text/plain", "")
-            section["outputs"].append({"type": "text", "text": clean_text(text) + "\n"})
+            block.outputs.append(Output("params", data["text/markdown"]))
+        elif "text/markdown" in data:  # rich outputs keep their form (a table stays a table)
+            block.outputs.append(Output("markdown", data["text/markdown"]))
+        elif "text/html" in data:
+            if not TAG.sub("", data["text/html"]).strip():
+                return False  # an empty frame (rich's console after a plain-text summary)
+            block.outputs.append(Output("html", data["text/html"]))
+        elif "text/plain" in data:
+            block.outputs.append(Output("text", clean_text(data["text/plain"]) + "\n"))
     return True
 
 

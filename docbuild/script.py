@@ -156,7 +156,8 @@ def to_notebook(script: Script) -> dict:
                 cell["metadata"]["docbuild"] = {"section": section.anchor, "line": line}
                 notebook["cells"].append(cell)
     skeleton = jupyter_notebook([("text", _title_markdown(script), 1)], conf, script.path.parent)
-    skeleton["cells"][0]["metadata"]["docbuild"] = {"section": "introduction", "line": 1}
+    skeleton["cells"][0]["metadata"]["docbuild"] = {"section": "introduction", "line": 1,
+                                                    "title": True}
     skeleton["cells"].extend(notebook["cells"])
     skeleton["nbformat_minor"] = 5
     for index, cell in enumerate(skeleton["cells"]):

@@ -13,6 +13,7 @@ import pytest
 
 from docbuild.embed import EmbedError, expand
 from docbuild.execute import ExecutionError, run_notebook
+from docbuild.schema import Block, Figure, Provenance, Record, Section
 from docbuild.script import ScriptError, parse
 
 BROKEN = Path(__file__).parent / "broken"
@@ -70,9 +71,11 @@ def test_malformed_header_is_rejected(tmp_path: Path, header: str, problem: str)
     assert "plot_header.py" in str(info.value) and problem in str(info.value), str(info.value)
 
 
-RECORD = {"script": "demo/plot_x.py", "title": "X", "figures": [
-    {"file": "plot_x_001.svg", "alt": "A curve", "width": 600, "height": 400}],
-    "sections": {"train": {"heading": "Train", "code": "fit()", "outputs": []}}}
+RECORD = Record(
+    script="demo/plot_x.py", title="X", description="D.", budget="quick", wall_time=1.0,
+    seed=None, provenance=Provenance("3", "tensorflow", "2", "CPU"),
+    figures=[Figure("plot_x_001.svg", "A curve", 600, 400)],
+    sections=[Section("train", "Train", 1, [Block("code", "fit()", 1, values={"epochs": 5})])])
 
 
 @pytest.mark.parametrize("line, problem", [
@@ -81,6 +84,14 @@ RECORD = {"script": "demo/plot_x.py", "title": "X", "figures": [
                  id="missing-section"),
     pytest.param("::gallery code demo/plot_y.py#train", "no gallery script", id="missing-script"),
     pytest.param("::gallery chart demo/plot_x.py#1", "unknown kind", id="unknown-kind"),
+    pytest.param("Trained for {{ demo/plot_x.py:epoch }} epochs.", "no recorded value 'epoch'",
+                 id="missing-value"),
+    pytest.param("Trained for {{ demo/plot_y.py:epochs }} epochs.", "no gallery script",
+                 id="value-of-missing-script"),
+    pytest.param("Trained for {{ demo/plot_x.py#evaluate:epochs }} epochs.",
+                 "no section #evaluate", id="value-of-missing-section"),
+    pytest.param("Trained for {{ demo/plot_x.py:epochs | .2q }} epochs.", "format '.2q'",
+                 id="bad-format"),
 ])
 def test_bad_reference_names_page_line_and_reference(line: str, problem: str) -> None:
     page = f"# Chapter\n\nSome prose.\n\n{line}\n"
@@ -88,7 +99,8 @@ def test_bad_reference_names_page_line_and_reference(line: str, problem: str) ->
     with pytest.raises(EmbedError) as info:
         expand(page, "chapter.md", records.get)
     message = str(info.value)
-    assert message.startswith(f"chapter.md:5: {line}"), message
+    assert message.startswith("chapter.md:5: "), message
+    assert line.split("{{")[-1].split("}}")[0] in message, message
     assert problem in message, message
 
 
@@ -104,41 +116,54 @@ def _project(tmp_path: Path, script: Path, page: str) -> Path:
     shutil.copy(script, tmp_path / "gallery" / "demo" / script.name)
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "index.md").write_text(page)
+    (tmp_path / "overrides").mkdir()
     (tmp_path / "pyproject.toml").write_text(
-        '[tool.docbuild]\ngallery_dir = "gallery"\noutput_dir = "docs/gallery"\n'
+        '[tool.docbuild]\ngallery_dir = "gallery"\ngenerated_dir = "build"\n'
         'cache_dir = ".cache/gallery"\ntimeout = 120\n')
-    (tmp_path / "mkdocs.yml").write_text(textwrap.dedent(f"""\
+    (tmp_path / "mkdocs.yml").write_text(textwrap.dedent("""\
         site_name: Broken on purpose
-        hooks: [{GLUE / "hooks.py"}]
-        validation: {{omitted_files: ignore}}
-        plugins: [mkdocs-jupyter: {{include: ["gallery/*/plot_*.ipynb"]}}]
+        docs_dir: build/docs
+        validation: {omitted_files: ignore}
         """))
     return tmp_path
 
 
-def _mkdocs_build(project: Path) -> subprocess.CompletedProcess:
+def _build(project: Path) -> subprocess.CompletedProcess:
+    """What `nox -s build` runs: the generated tree, then MkDocs on it (if the tree built)."""
     env = dict(os.environ, DOCBUILD_ROOT=str(project), KERAS_REF_BUDGET="quick",
                NO_MKDOCS_2_WARNING="1")
+    result = subprocess.run([sys.executable, "-m", "docbuild", "site"], cwd=project, env=env,
+                            capture_output=True, text=True, timeout=600)
+    if result.returncode != 0:
+        return result
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d",
                            str(project / "site")], cwd=project, env=env, capture_output=True,
                           text=True, timeout=600)
 
 
-def test_broken_script_fails_the_site_build_and_publishes_nothing(tmp_path: Path) -> None:
+def test_broken_script_fails_the_site_build_and_writes_no_tree(tmp_path: Path) -> None:
     project = _project(tmp_path, BROKEN / "plot_broken.py", "# Home\n")
-    result = _mkdocs_build(project)
+    result = _build(project)
     assert result.returncode != 0, "the build succeeded with a broken gallery script"
     assert "plot_broken.py:16" in result.stderr and "ZeroDivisionError" in result.stderr, \
         result.stderr[-3000:]
-    assert not (project / "site").exists(), "a failed build left a site behind"
-    assert not (project / "docs" / "gallery").exists(), "a failed build wrote gallery pages"
+    assert not (project / "build" / "docs").exists(), "a failed build wrote a docs tree"
 
 
-def test_missing_figure_reference_fails_the_site_build(tmp_path: Path) -> None:
-    script = write(tmp_path / "src", "plot_ok.py", HEADER + "# %%\n# ## Print\nprint(42)\n")
+def test_bad_reference_fails_and_leaves_the_last_good_tree_as_it_was(tmp_path: Path) -> None:
+    """Every page is computed before the tree is written: a bad reference found after the
+    gallery ran changes nothing, and the last good tree stays whole."""
+    script = write(tmp_path / "src", "plot_ok.py", HEADER + "# %%\n# ## Print\nanswer = 42\n"
+                   "print(answer)\n")
     project = _project(tmp_path / "site-src", script,
-                       "# Home\n\n::gallery figure demo/plot_ok.py#1\n")
-    result = _mkdocs_build(project)
+                       "# Home\n\nThe answer is {{ demo/plot_ok.py:answer }}.\n")
+    assert _build(project).returncode == 0
+    good = (project / "build" / "docs" / "index.md").read_text()
+    assert '<span class="computed" title="computed by demo/plot_ok.py">42</span>' in good, good
+    (project / "docs" / "index.md").write_text("# Home\n\n::gallery figure demo/plot_ok.py#1\n")
+    result = _build(project)
     assert result.returncode != 0, "the build succeeded with a reference to a missing figure"
-    assert "index.md:3: ::gallery figure demo/plot_ok.py#1: no figure 1" in result.stderr, \
+    assert "docs/index.md:3: ::gallery figure demo/plot_ok.py#1: no figure 1" in result.stderr, \
         result.stderr[-3000:]
+    assert (project / "build" / "docs" / "index.md").read_text() == good, \
+        "a failed build changed the generated tree"

@@ -9,29 +9,30 @@ import markdown
 
 from docbuild.config import Settings
 from docbuild.pages import index_markdown
+from docbuild.schema import Figure, Provenance, Record
 
 NAV = """nav:
   - Gallery:
       - gallery/index.md
       - Tensors:
-          - gallery/tensors/plot_b.ipynb
-          - gallery/tensors/plot_a.ipynb
+          - gallery/tensors/plot_b.md
+          - gallery/tensors/plot_a.md
       - Activation functions:
-          - gallery/activations/plot_c.ipynb
+          - gallery/activations/plot_c.md
 """
 
 
-def _record(script: str) -> dict:
-    return {"script": script, "title": script, "description": "What it does.",
-            "figures": [{"alt": f"Figure of {script}"}],
-            "thumbnail": {"file": "thumb.webp", "width": 320, "height": 224}}
+def _record(script: str) -> Record:
+    return Record(script=script, title=script, description="What it does.", budget="quick",
+                  wall_time=1.0, seed=None, provenance=Provenance("3", "jax", "0.7", "CPU"),
+                  sections=[], figures=[Figure("f.webp", f"Figure of {script}", 640, 448)],
+                  thumbnail={"file": "thumb.webp", "width": 320, "height": 224})
 
 
 def _index(tmp_path: Path, scripts: list[str]) -> str:
     (tmp_path / "mkdocs.yml").write_text(NAV)
-    conf = Settings(root=tmp_path, gallery_dir=tmp_path / "gallery",
-                    output_dir=tmp_path / "docs/gallery", cache_dir=tmp_path / ".cache",
-                    timeout=60)
+    conf = Settings(root=tmp_path, docs_dir=tmp_path / "docs", gallery_dir=tmp_path / "gallery",
+                    generated_dir=tmp_path / "build", cache_dir=tmp_path / ".cache", timeout=60)
     return index_markdown(conf, [_record(s) for s in scripts])
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from docbuild.audit import GALLERY_HTML_KB
+from docbuild.gallery import load_record
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = sorted((ROOT / "gallery").glob("*/plot_*.py"))
@@ -55,17 +56,22 @@ def test_gallery_page_has_provenance_downloads_and_file_figures(site: Path, scri
     size = len(html.encode())
     assert size <= GALLERY_HTML_KB * 1024, f"{folder}: {size / 1024:.0f} KB of HTML " \
         f"(budget {GALLERY_HTML_KB} KB; shorten long outputs, see contributing.md)"
-    record = json.loads((ROOT / "docs/gallery" / script.parent.name / script.stem /
-                         "record.json").read_text())
-    for figure in record["figures"]:
-        assert (folder / figure["file"]).is_file(), f"{folder}: {figure['file']} not published"
-        assert figure["alt"] and figure["alt"] != "Figure", f"{script}: a figure has no title"
+    record = load_record(f"{script.parent.name}/{script.name}")
+    for figure in record.figures:
+        assert (folder / figure.file).is_file(), f"{folder}: {figure.file} not published"
+        assert figure.alt and figure.alt != "Figure", f"{script}: a figure has no title"
+
+
+def notebook_view(page: Path) -> bool:
+    """mkdocs-jupyter's rendering of an executed notebook: outside the page budgets (it is
+    Jupyter's own HTML, linked from each gallery page for readers who want that view)."""
+    return page.parent.name == "notebook"
 
 
 def test_every_image_has_its_size_on_the_image(site: Path) -> None:
     """Width and height reserve the figure's space (no layout shift); the attributes must
     sit on the <img> itself: Markdown's attribute list after a link sets the link's."""
-    for page in sorted(site.rglob("*.html")):
+    for page in sorted(p for p in site.rglob("*.html") if not notebook_view(p)):
         tags = _StartTags(page.read_text()).tags
         where = page.relative_to(site)
         misplaced = [f"<{tag} {attrs}>" for tag, attrs in tags
@@ -129,3 +135,80 @@ def test_search_index_stays_proportional_to_the_prose(site: Path) -> None:
     assert index <= 1.5 * written, (
         f"search index is {index / 1024:.0f} KB for {written / 1024:.0f} KB of chapters and "
         "scripts: are captured outputs being indexed?")
+
+
+def _code_runs(lines: list[str], mask: list[bool]) -> list[str]:
+    runs, current = [], []
+    for line, code in zip(lines, mask, strict=True):
+        if code:
+            current.append(line)
+        elif current:
+            runs.append("\n".join(current))
+            current = []
+    return runs + (["\n".join(current)] if current else [])
+
+
+CHAPTERS = sorted((ROOT / "docs").glob("*.md"))
+assert len(CHAPTERS) >= 13, f"expected at least 13 chapters in docs/, found {len(CHAPTERS)}"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+def test_directives_expand_outside_code_and_never_inside(site: Path, chapter: Path) -> None:
+    """Code in a chapter reaches the generated page verbatim (the Contributing page shows
+    the directive syntax in code blocks), and no directive is left unexpanded outside code."""
+    from docbuild.config import settings
+    from docbuild.embed import code_lines
+
+    lines = chapter.read_text().split("\n")
+    generated = (settings().site_src / chapter.name).read_text()
+    for run in _code_runs(lines, code_lines(lines)):
+        assert run in generated, f"{chapter.name}: code changed on its way to the page:\n{run}"
+    page = site / ("" if chapter.stem == "index" else chapter.stem) / "index.html"
+    prose = re.sub(r"<(pre|code)\b.*?</\1>", "", page.read_text(), flags=re.S)
+    for leftover in ("::gallery", "::keras", "{{"):
+        assert leftover not in prose, f"{page}: {leftover!r} outside code: not expanded"
+
+
+def test_contributing_page_shows_its_directive_example(site: Path) -> None:
+    html = (site / "contributing" / "index.html").read_text()
+    assert "::gallery output  model-lifecycle/plot_iris_classifier.py#step-1-define-the-network" \
+        in html, "the Contributing page's directive example was expanded or lost"
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=IDS)
+def test_gallery_page_opens_in_colab_with_keras_installed_first(site: Path, script: Path) -> None:
+    """Colab's URL form for a notebook on GitHub, pointing at the notebook this site
+    publishes (the deploy job pushes site/colab/ to the Colab branch)."""
+    from docbuild.config import settings
+
+    conf = settings()
+    folder = site / "gallery" / script.parent.name / script.stem
+    links = {a["href"] for _, a in _StartTags((folder / "index.html").read_text()).tags
+             if a.get("href")}
+    path = f"colab/{script.parent.name}/{script.stem}.ipynb"
+    url = (f"https://colab.research.google.com/github/{conf.repository}/blob/"
+           f"{conf.colab_branch}/{path}")
+    assert re.fullmatch(r"[\w.-]+/[\w.-]+", conf.repository), conf.repository
+    assert url in links, f"{folder}: no Open in Colab link to {url}"
+    notebook = json.loads((site / path).read_text())
+    first = "".join(notebook["cells"][0]["source"])
+    record = load_record(f"{script.parent.name}/{script.name}")
+    assert notebook["cells"][0]["cell_type"] == "code" and \
+        f"%pip install -q keras=={record.provenance.keras}" in first, first
+
+
+def test_gallery_offers_every_script_in_zips(site: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(site / "gallery" / "keras-reference-gallery.zip") as archive:
+        names = set(archive.namelist())
+    expected = {f"{p.parent.name}/{p.name}" for p in SCRIPTS}
+    expected |= {f"{p.parent.name}/{p.stem}.ipynb" for p in SCRIPTS}
+    assert names == expected, \
+        f"all-scripts zip: missing {expected - names}, extra {names - expected}"
+    for slug in {p.parent.name for p in SCRIPTS}:
+        with zipfile.ZipFile(site / "gallery" / slug / f"{slug}-scripts.zip") as archive:
+            assert set(archive.namelist()) == {f"{slug}/{p.name}" for p in SCRIPTS
+                                               if p.parent.name == slug}, slug
+    index = (site / "gallery" / "index.html").read_text()
+    assert "keras-reference-gallery.zip" in index and "-scripts.zip" in index
