@@ -3,14 +3,18 @@
 `TextVectorization` needs TensorFlow even on the JAX and PyTorch backends, so the script's
 `text_vectorizer` falls back to plain Python where TensorFlow is missing (a GPU runner with JAX
 alone). The page says both ways give the same numbers; this runs both on the script's own
-texts and compares them.
+texts and compares them. For the second run TensorFlow is made missing as Python sees it
+(`find_spec` finds nothing, `import tensorflow` fails) and `TextVectorization` raises, so
+the numbers can only come from the plain-Python path.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
+import keras
 import numpy as np
 import pytest
 
@@ -38,6 +42,11 @@ def script_namespace(tmp_path_factory) -> dict:
     return namespace
 
 
+def _needs_tensorflow(*args, **kwargs):
+    raise AssertionError(f"{SCRIPT}: text_vectorizer used TextVectorization although "
+                         "TensorFlow is missing: the plain-Python path was not taken")
+
+
 @pytest.mark.parametrize("corpus,length", [("reviews", 16), ("lines", 3)])
 def test_plain_python_matches_text_vectorization(script_namespace, monkeypatch, corpus,
                                                  length) -> None:
@@ -45,13 +54,16 @@ def test_plain_python_matches_text_vectorization(script_namespace, monkeypatch, 
     make = script_namespace["text_vectorizer"]
     assert importlib.util.find_spec("tensorflow"), "the test suite installs TensorFlow"
     vocabulary, vectorize = make(texts, length)
-    real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *a: None if name == "tensorflow" else real(name, *a))
-    plain_vocabulary, plain_vectorize = make(texts, length)
-    monkeypatch.undo()
-    assert plain_vocabulary == vocabulary
-    for batch in (texts, UNSEEN):
-        expected, got = vectorize(batch), plain_vectorize(batch)
-        np.testing.assert_array_equal(got, expected)
-        assert got.dtype == expected.dtype
+    expected = [vectorize(batch) for batch in (texts, UNSEEN)]
+    with monkeypatch.context() as patch:
+        patch.setitem(sys.modules, "tensorflow", None)  # as if it were not installed
+        patch.setattr(keras.layers, "TextVectorization", _needs_tensorflow)
+        assert importlib.util.find_spec("tensorflow") is None
+        plain_vocabulary, plain_vectorize = make(texts, length)
+        got = [plain_vectorize(batch) for batch in (texts, UNSEEN)]
+    assert plain_vocabulary == vocabulary, f"{SCRIPT}: the two vocabularies differ"
+    for batch, want, have in zip(("the texts", "unseen texts"), expected, got, strict=True):
+        np.testing.assert_array_equal(have, want, err_msg=f"{SCRIPT}: {batch} vectorized "
+                                      "otherwise without TensorFlow")
+        assert have.dtype == want.dtype, (
+            f"{SCRIPT}: {have.dtype} without TensorFlow, {want.dtype} with")
