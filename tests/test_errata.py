@@ -52,7 +52,7 @@ IDIOMS = [
     ("tokenizer", "ModuleNotFoundError", "No module named 'keras.preprocessing.text'"),
     ("keras-backend-function", "AttributeError", "has no attribute 'function'"),
     ("keras-backend-math-functions", "AttributeError", "has no attribute 'sqrt'"),
-    ("keras-utils-np-utils", "ImportError", "cannot import name 'np_utils'"),
+    ("keras-utils-np-utils", "ModuleNotFoundError", "No module named 'keras.utils.np_utils'"),
     ("image-and-sequence-helpers", NO_ERROR, "load_img pad_sequences"),
     ("the-scikit-learn-wrapper", "ModuleNotFoundError",
      "No module named 'keras.wrappers.scikit_learn'"),

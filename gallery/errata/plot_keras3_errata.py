@@ -444,8 +444,8 @@ print("rmse:", round(float(rmse(y_test_onehot, y_test_onehot / 2)), 4))
 #
 # `np_utils` is gone; `to_categorical` and `normalize` live in `keras.utils` itself.
 keras2("""
-from keras.utils import np_utils
-y_train_onehot = np_utils.to_categorical(y_train, 3)
+from keras.utils.np_utils import to_categorical
+y_train_onehot = to_categorical(y_train, 3)
 """)
 
 print(keras.utils.to_categorical(y_train[:3], num_classes=3))
