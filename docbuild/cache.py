@@ -229,22 +229,30 @@ def _closure(names: frozenset[str]) -> tuple[str, ...]:
     return tuple(seen[name] for name in sorted(seen))
 
 
-def script_distributions(path: Path, source: bytes) -> set[str]:
-    """The distributions whose modules the script imports (standard library left out).
-
-    An installed module whose distribution this cannot name is an error (add it to
-    DISTRIBUTION_OF): a package the key does not follow could change the page unseen.
-    """
+@cache
+def _imported_modules(source: bytes) -> frozenset[str]:
+    """Top-level names of the modules the code imports (a chapter embeds a script many
+    times: each source is parsed once)."""
     try:
-        tree = ast.parse(source, filename=str(path))
+        tree = ast.parse(source)
     except SyntaxError:
-        return set()  # the script cannot run; its execution reports where
+        return frozenset()  # the script cannot run; its execution reports where
     modules = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             modules |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             modules.add(node.module.split(".")[0])
+    return frozenset(modules)
+
+
+def script_distributions(path: Path, source: bytes) -> set[str]:
+    """The distributions whose modules the script imports (standard library left out).
+
+    An installed module whose distribution this cannot name is an error (add it to
+    DISTRIBUTION_OF): a package the key does not follow could change the page unseen.
+    """
+    modules = _imported_modules(source)
     names = set()
     for module in sorted(modules - set(sys.stdlib_module_names) - {"docbuild", "__future__"}):
         name = DISTRIBUTION_OF.get(module, module)
