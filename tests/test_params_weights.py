@@ -161,3 +161,64 @@ def test_compiled_but_untrained_model_has_no_optimizer_row():
     assert "Optimizer params" not in summary_totals(model)
     markdown = param_table_markdown(model)
     assert "optimizer" not in markdown and "- Total params: 4\n" in markdown
+
+
+# ------------------------------------------------------------------ shared weights
+
+
+class TiedOutput(L.Layer):
+    """Logits from the embedding table itself (weight tying): a weight of another layer."""
+
+    def __init__(self, embedding, **kwargs):
+        super().__init__(**kwargs)
+        self.embedding = embedding
+
+    def build(self, input_shape):
+        self.bias = self.add_weight(shape=(self.embedding.input_dim,), name="bias")
+
+    def call(self, x):
+        table = keras.ops.transpose(self.embedding.embeddings)
+        return keras.ops.matmul(x, table) + self.bias
+
+
+def test_tied_weight_is_counted_once():
+    embedding = L.Embedding(10, 4, name="tokens")
+    inputs = keras.Input((5,), dtype="int32")
+    model = keras.Model(inputs, TiedOutput(embedding, name="logits")(embedding(inputs)))
+    rows = {r.layer: r for r in param_rows(model)}
+    assert model.count_params() == 50 == sum(r.count for r in rows.values())
+    assert (rows["logits"].numbers, rows["logits"].count) == ("10", 10), rows["logits"]
+    assert "embeddings, counted in `tokens`" in rows["logits"].formula, rows["logits"]
+
+
+def test_layer_shared_by_a_nested_model_and_the_top_is_counted_once():
+    dense = L.Dense(3, name="shared")
+    inner_in = keras.Input((3,))
+    inner = keras.Model(inner_in, dense(inner_in), name="inner")
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, dense(inner(inputs)))
+    rows = {r.layer: r for r in param_rows(model)}
+    assert model.count_params() == 12 == sum(r.count for r in rows.values())
+    assert rows["inner/shared"].count == 12
+    assert (rows["shared"].formula, rows["shared"].count, rows["shared"].source) == (
+        "the same weights as `inner/shared`, counted there", 0, "shared")
+
+
+class Unused(keras.Model):
+    """A subclassed model that never calls one of its layers: Keras shows "0 (unbuilt)"."""
+
+    def __init__(self):
+        super().__init__(name="unused")
+        self.used, self.spare = L.Dense(2, name="used"), L.Dense(7, name="spare")
+
+    def call(self, x):
+        return self.used(x)
+
+
+def test_unbuilt_layer_and_unbuilt_model_do_not_fail():
+    model = Unused()
+    model(np.zeros((1, 3)))
+    rows = {r.layer: r for r in param_rows(model)}
+    assert (rows["used"].count, rows["spare"].count, rows["spare"].source) == (8, 0, "no weights")
+    unbuilt = keras.Sequential([L.Dense(3)])
+    assert param_table_markdown(unbuilt).startswith("The model is not built yet")

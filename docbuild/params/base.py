@@ -228,7 +228,10 @@ def explain(layer, shape) -> Part:
 
     entry = REGISTRY.get(type(layer))
     config = layer.get_config() if entry is not None and entry.source == "formula" else {}
-    if entry is None:
+    if not layer.built:  # no input shape, no weights: summary() shows "0 (unbuilt)"
+        part = Part("not built yet, so no weights (summary() shows 0 (unbuilt))", "0", 0,
+                    source="no weights")
+    elif entry is None:
         part = read_weights(layer)
     elif config.get("lora_rank") or getattr(layer, "quantization_mode", None):
         part = read_weights(layer, "LoRA-enabled or quantized")

@@ -24,17 +24,24 @@ def _factors(shape) -> str:
     return " × ".join(str(int(d)) for d in shape) if len(shape) else "1"
 
 
-def read_weights(layer, why: str = "") -> Part:
-    """``kernel 3 × 4 + bias 4``: every weight of ``layer``, named, sized, summed."""
+def read_weights(layer, why: str = "", counted: dict[int, str] | None = None) -> Part:
+    """``kernel 3 × 4 + bias 4``: every weight of ``layer``, named, sized, summed.
+
+    ``counted`` maps the weights an earlier row already counts (a tied embedding) to
+    that row's name: they are named here, with where they are counted, but not added.
+    """
     marker = f"read from its weights, no formula{f' ({why})' if why else ''}"
-    weights = layer.weights
+    counted = counted or {}
+    weights = [w for w in layer.weights if id(w) not in counted]
+    elsewhere = "".join(f" (and {_name(layer, w)}, counted in `{counted[id(w)]}`)"
+                        for w in layer.weights if id(w) in counted)
     if not weights:
-        return Part(f"{marker}: it has none", "0", 0, source="weights")
+        return Part(f"{marker}: it has none{elsewhere}", "0", 0, source="weights")
     terms = [f"{_name(layer, w)} {_factors(w.shape)}" for w in weights]
     numbers = " + ".join(_factors(w.shape) for w in weights)
     # The split is Keras' own: a frozen sublayer's weights are non-trainable there.
-    trainable = size(layer.trainable_weights)
-    return Part(f"{marker}: {' + '.join(terms)}", numbers, trainable,
+    trainable = size(w for w in layer.trainable_weights if id(w) not in counted)
+    return Part(f"{marker}: {' + '.join(terms)}{elsewhere}", numbers, trainable,
                 size(weights) - trainable, source="weights")
 
 

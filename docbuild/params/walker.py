@@ -7,7 +7,17 @@ from dataclasses import dataclass
 
 import keras
 
-from .base import L, ParamArithmeticError, Part, built_shape, explain, formula, size, total
+from .base import (
+    L,
+    ParamArithmeticError,
+    Part,
+    built_shape,
+    evaluate,
+    explain,
+    formula,
+    size,
+    total,
+)
 from .optimizer import optimizer_row
 
 
@@ -17,8 +27,9 @@ class Row:
 
     ``trainable`` and ``non_trainable`` are what Keras reports for this model:
     a frozen layer (or a layer inside a frozen model) has ``trainable == 0``.
-    ``source`` is ``"formula"``, ``"no weights"``, or ``"weights"`` when the row was
-    read from the layer's variables because no formula describes its class.
+    ``source`` is ``"formula"``, ``"no weights"``, ``"weights"`` when the row was
+    read from the layer's variables because no formula describes its class, or
+    ``"shared"`` (count 0) for a layer whose weights an earlier row counts already.
     """
 
     layer: str
@@ -55,25 +66,57 @@ def _own_weights(model):
     return [w for w in model.weights if id(w) not in owned]
 
 
-def _model_rows(model, prefix: str, parents_trainable: bool) -> list[Row]:
+def _layer_part(layer, name: str, counted: dict[int, str]) -> Part:
+    """The layer's part, counting no weight that an earlier row counts already.
+
+    Keras counts a shared variable once (``model.weights`` holds it once): a layer met
+    a second time (used at the top and inside a nested model) or a reader's layer that
+    reuses another layer's variable (a tied embedding) must not count it again.
+    """
+    from .fallback import read_weights
+
+    weights = layer.weights
+    shared = [w for w in weights if id(w) in counted]
+    if not shared:
+        return explain(layer, built_shape(layer))
+    if len(shared) == len(weights):
+        where = ", ".join(dict.fromkeys(f"`{counted[id(w)]}`" for w in weights))
+        return Part(f"the same weights as {where}, counted there", "0", 0, source="shared")
+    part = read_weights(layer, "some of its weights are another layer's", counted)
+    own = size(w for w in weights if id(w) not in counted)
+    if evaluate(part.numbers) != part.count or part.count != own:
+        raise ParamArithmeticError(
+            f"params: layer {name}: row {part.numbers} = {part.count:,}, but its own "
+            f"weights hold {own:,}"
+        )
+    return part
+
+
+def _model_rows(model, prefix: str, parents_trainable: bool,
+                counted: dict[int, str]) -> list[Row]:
     """Rows for every layer of ``model``, recursing into nested models.
 
     A layer's weights are trainable only if the layer *and all its parents* are:
     that is how Keras' ``trainable_weights`` treats a frozen nested model.
+    ``counted`` maps every weight a row counts already to that row's name.
     """
     trainable = parents_trainable and model.trainable
     rows: list[Row] = []
     for layer in model.layers:
         name = prefix + layer.name
         if isinstance(layer, keras.Model):
-            sub = _model_rows(layer, name + "/", trainable)
-            _check_sum(layer, name, sub)
+            before = size(w for w in layer.weights if id(w) in counted)
+            sub = _model_rows(layer, name + "/", trainable, counted)
+            _check_sum(layer, name, sub, before)
             rows.extend(sub)
             continue
-        part = explain(layer, built_shape(layer))
-        if trainable and layer.trainable:
+        part = _layer_part(layer, name, counted)
+        if part.source == "shared":
+            split = 0, 0
+        elif trainable and layer.trainable:
             split = part.trainable, part.non_trainable
-            keras_split = size(layer.trainable_weights), size(layer.non_trainable_weights)
+            keras_split = (size(w for w in layer.trainable_weights if id(w) not in counted),
+                           size(w for w in layer.non_trainable_weights if id(w) not in counted))
             if split != keras_split:
                 raise ParamArithmeticError(
                     f"params: layer {name}: trainable/non-trainable {split} but Keras "
@@ -81,9 +124,12 @@ def _model_rows(model, prefix: str, parents_trainable: bool) -> list[Row]:
                 )
         else:
             split = 0, part.count  # frozen: nothing is updated by the optimizer
+        for weight in layer.weights:
+            counted.setdefault(id(weight), name)
         rows.append(Row(name, type(layer).__name__, part.formula, part.numbers,
                         part.count, *split, part.source))
-    own = [] if _is_graph_model(model) else _own_weights(model)
+    own = [] if _is_graph_model(model) else [w for w in _own_weights(model)
+                                             if id(w) not in counted]
     if own:  # a subclassed model's own add_weight() variables
         count, trained = size(own), size(w for w in own if w.trainable) if trainable else 0
         numbers = " + ".join(" × ".join(map(str, w.shape)) or "1" for w in own)
@@ -91,15 +137,18 @@ def _model_rows(model, prefix: str, parents_trainable: bool) -> list[Row]:
         rows.append(Row(f"{prefix}{model.name} (own weights)", type(model).__name__,
                         f"read from its weights, no formula: {terms}", numbers, count,
                         trained, count - trained, "weights"))
+        for weight in own:
+            counted.setdefault(id(weight), rows[-1].layer)
     return rows
 
 
-def _check_sum(model, name: str, rows: list[Row]) -> None:
-    count = sum(r.count for r in rows)
+def _check_sum(model, name: str, rows: list[Row], elsewhere: int = 0) -> None:
+    """The rows, and the shared weights counted before them, add up to Keras' count."""
+    count = sum(r.count for r in rows) + elsewhere
     if count != model.count_params():
         raise ParamArithmeticError(
             f"params: rows of {name} sum to {count:,}, but Keras counts "
-            f"{model.count_params():,} (weights outside any layer, or a shared layer?)"
+            f"{model.count_params():,} (weights outside any layer?)"
         )
 
 
@@ -118,7 +167,7 @@ def param_rows(model) -> list[Row]:
         raise ParamArithmeticError(
             f"params: model {model.name} is not built; give it an Input first"
         )
-    rows = _model_rows(model, "", True)
+    rows = _model_rows(model, "", True, {})
     _check_sum(model, model.name, rows)
     split = sum(r.trainable for r in rows), sum(r.non_trainable for r in rows)
     keras_split = size(model.trainable_weights), size(model.non_trainable_weights)
@@ -158,6 +207,11 @@ def param_table_markdown(model, layer_range: tuple[str, str] | None = None) -> s
     compiled model whose optimizer is built gets a last row for the optimizer's
     variables, which summary() adds to "Total params".
     """
+    if isinstance(model, keras.Model) and not model.built:
+        # summary() prints an unbuilt model (each layer "0 (unbuilt)"); so does the page.
+        return ("The model is not built yet, so it has no weights and `summary()` counts 0. "
+                "Give it an `Input` (or call it on data) and this table shows where each "
+                "layer's count comes from.\n")
     rows = param_rows(model)
     shown = rows
     if layer_range is not None:
