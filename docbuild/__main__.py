@@ -33,8 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     site = sub.add_parser("site", help="execute what changed and write the generated docs tree")
     site.add_argument("--preview", action="store_true",
                       help="show a failing script's error on its pages instead of failing")
-    serve = sub.add_parser("serve", help="live preview that follows the sources")
-    serve.add_argument("mkdocs_args", nargs=argparse.REMAINDER)
+    sub.add_parser("serve", help="live preview that follows the sources (then mkdocs serve's "
+                   "options)")
     run = sub.add_parser("gallery", help="execute the gallery scripts whose results changed")
     run.add_argument("--shard", help="execute only shard i of n (i/n), for CI matrices")
     run.add_argument("--jobs", type=int, help="parallel kernels (default: CPU cores)")
@@ -43,14 +43,15 @@ def main(argv: list[str] | None = None) -> int:
     zensical.add_argument("site_dir", type=Path)
     check = sub.add_parser("check", help="check a chapter's directives and inline values")
     check.add_argument("pages", nargs="+", type=Path)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["serve"]:  # everything after it is for `mkdocs serve`, options included
+        from .serve import serve
+
+        return serve(argv[1:])
     args = parser.parse_args(argv)
     try:
         if args.command == "site":
             generate(preview=args.preview)
-        elif args.command == "serve":
-            from .serve import serve
-
-            return serve(args.mkdocs_args)
         elif args.command == "zensical":
             from .zensical import build
 

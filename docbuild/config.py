@@ -61,8 +61,9 @@ class Settings:
 
     @property
     def memo_dir(self) -> Path:
-        """Pages computed from the installed Keras alone (argument tables, the layer reference)."""
-        return self.cache_dir.parent / "memo"
+        """Pages computed from the installed Keras alone (argument tables, the layer reference),
+        kept beside the glue: they do not depend on the project tree being built."""
+        return Path(__file__).resolve().parent.parent / ".cache" / "memo"
 
 
 @cache

@@ -14,6 +14,7 @@ docs/includes are read by MkDocs at render time, so MkDocs watches those two fol
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import time
@@ -55,6 +56,8 @@ def serve(mkdocs_args: list[str]) -> int:
              for arg in ("--watch", name)]
     server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", *watch, *mkdocs_args],
                               cwd=root)
+    # Stopped by a signal (a terminal closing, a test ending), stop MkDocs' server too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         seen = snapshot(root)
         while server.poll() is None:
@@ -67,7 +70,7 @@ def serve(mkdocs_args: list[str]) -> int:
             print(f"docbuild: {names}{' ...' if len(changed) > 3 else ''} changed", flush=True)
             regenerate(root)
             seen = snapshot(root)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):
         pass
     finally:
         server.terminate()

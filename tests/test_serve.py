@@ -9,6 +9,7 @@ the new output. Each step waits for the page to change, up to a limit.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -66,30 +67,37 @@ def _wait_for(url: str, text: str, server) -> str:
         if text in page:
             return page
         time.sleep(1)
-    raise AssertionError(f"{url} did not show {text!r} within {WAIT} s; it shows:\n{page[-2000:]}")
+    raise AssertionError(f"{url} did not show {text!r} within {WAIT} s; it shows:\n{page[-3000:]}")
 
 
-def test_serve_shows_a_failing_script_as_an_error_box_and_recovers(tmp_path: Path) -> None:
+def test_serve_shows_a_failing_script_as_an_error_box_and_recovers(tmp_path: Path,
+                                                                    record_property) -> None:
     script = _project(tmp_path)
     port = _free_port()
     env = dict(os.environ, DOCBUILD_ROOT=str(tmp_path), KERAS_REF_BUDGET="quick",
                NO_MKDOCS_2_WARNING="1")
     server = subprocess.Popen([sys.executable, "-m", "docbuild", "serve", "-a",
                                f"127.0.0.1:{port}"], cwd=tmp_path, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              start_new_session=True)
     home, page = f"http://127.0.0.1:{port}/", f"http://127.0.0.1:{port}/gallery/demo/plot_answer/"
     try:
         _wait_for(home, "the answer is 41", server)
+        saved = time.monotonic()
         script.write_text(BROKEN)
         broken = _wait_for(home, "failed: fix it and save", server)
+        to_error = time.monotonic() - saved
         assert "ZeroDivisionError" in broken and "plot_answer.py:9" in broken, broken[-3000:]
         assert 'section "Print"' in broken.replace("&quot;", '"'), broken[-3000:]
         assert "ZeroDivisionError" in _get(page), "the script's own page shows no error"
+        saved = time.monotonic()
         script.write_text(GOOD.format(value=42))
         fixed = _wait_for(home, "the answer is 42", server)
+        record_property("serve save-to-page", f"error box {to_error:.1f} s, fixed page "
+                        f"{time.monotonic() - saved:.1f} s (one small script, a fresh kernel)")
         assert "failed: fix it" not in fixed
         assert ">42</span>" in fixed, "the inline value did not follow the script"
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)  # the preview and the MkDocs server it started
         output, _ = server.communicate(timeout=60)
     assert "executing demo/plot_answer.py" in output, output[-3000:]
