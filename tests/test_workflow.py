@@ -11,6 +11,7 @@ WORKFLOW = Path(__file__).resolve().parent.parent / ".github" / "workflows" / "d
 NOT_AWAITED = {
     "audit": "Lighthouse's scores vary from run to run: advisory",
     "gallery-gpu": "optional, started by hand where a GPU runner exists",
+    "colab-notebooks": "runs after deploy: pushes the deployed site's notebooks for Colab",
 }
 SITE_CHECKS = ("tests/test_links.py", "tests/test_browser.py")
 
