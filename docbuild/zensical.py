@@ -2,8 +2,9 @@
 
 Zensical reads mkdocs.yml itself; it runs no MkDocs plugins (mkdocs-jupyter and minify are
 ignored, search is its own) and takes no output folder on its command line, so the build
-writes `mkdocs.zensical.yml`: mkdocs.yml with only `site_dir` changed, then runs
-`zensical build --strict` on it. Everything the pages need is already in build/docs and
+writes `mkdocs.zensical.yml`: mkdocs.yml with only `site_dir` changed (to a folder in
+build/, since Zensical writes only inside the project), runs `zensical build --strict` on
+it, and moves the site where it was asked for. Everything the pages need is already in build/docs and
 build/overrides (`python -m docbuild site`), which is why both generators publish the same
 pages. What differs: the notebook views (`gallery/*/*/notebook.ipynb`) are rendered by
 mkdocs-jupyter under MkDocs and copied as files by Zensical, and Zensical's search index
@@ -42,9 +43,16 @@ def build(site_dir: Path) -> None:
     if not executable:
         raise ZensicalError("zensical is not installed: `nox -s build-zensical` installs it "
                             "(pyproject.toml's zensical group)")
-    config = write_config(site_dir)
+    conf = settings()
+    # Zensical writes only inside the project: build there, then move the site out.
+    inside = conf.generated_dir / "site-zensical"
+    shutil.rmtree(inside, ignore_errors=True)
+    config = write_config(inside)
     result = subprocess.run([executable, "build", "--strict", "--clean", "-f", str(config)],
-                            cwd=settings().root, capture_output=True, text=True)
+                            cwd=conf.root, capture_output=True, text=True)
     output = result.stdout + result.stderr
-    if result.returncode != 0 or not (site_dir / "index.html").is_file():
+    if result.returncode != 0 or not (inside / "index.html").is_file():
         raise ZensicalError(f"zensical build failed (exit {result.returncode}):\n{output}")
+    shutil.rmtree(site_dir, ignore_errors=True)
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(inside, site_dir)
