@@ -116,10 +116,15 @@ seed_cnn = keras.Sequential(
     name="seed_cnn_28x28",
 )
 seed_cnn.summary()
+conv_params = [layer.count_params() for layer in seed_cnn.layers[:2]]
+flat_inputs = seed_cnn.layers[2].output.shape[-1]  # what Flatten hands to Dense
+dense_params = seed_cnn.layers[3].count_params()
+seed_params = seed_cnn.count_params()
 
 # %%
-# The convolutions are cheap: 320 and 2,312 parameters. Most of the 16,459 sit in the
-# last layer, because `Flatten` turns the 24 x 24 x 8 maps into 4,608 inputs, each
+# The convolutions are cheap: {{ conv_params[0] | , }} and {{ conv_params[1] | , }}
+# parameters. The last layer holds {{ dense_params | , }} of the {{ seed_params | , }},
+# because `Flatten` turns the 24 x 24 x 8 maps into {{ flat_inputs | , }} inputs, each
 # connected to 3 outputs.
 #
 # ## The seeds' functional CNN on 64x64 images
@@ -136,9 +141,11 @@ x = layers.Dense(10, activation="relu")(x)
 outputs = layers.Dense(1, activation="sigmoid")(x)
 functional_cnn = keras.Model(inputs, outputs, name="seed_cnn_64x64")
 functional_cnn.summary()
+functional_params = functional_cnn.count_params()
 
 # %%
-# The count matches the notes, 8,933, but look at the output shape: (None, 13, 13, 1). A
+# The count matches the notes, {{ functional_params | , }}, but look at the output shape:
+# {{ outputs.shape }}. A
 # `Dense` layer only mixes the **last** axis, so on a 4-D tensor it acts on each of the
 # 13 x 13 positions separately, with the same 16 x 10 + 10 weights. The model answers 169
 # times per image, once per position, not once per image.
@@ -146,20 +153,24 @@ functional_cnn.summary()
 # ## The same CNN with Flatten
 #
 # Adding `Flatten()` before the dense layers gives one answer per image. The parameter
-# count grows, because `Dense(10)` now connects all 13 x 13 x 16 = 2,704 values to each unit.
+# count grows, because `Dense(10)` now connects all 13 x 13 x 16 values to each unit.
 inputs = keras.Input(shape=(64, 64, 1))
 x = layers.Conv2D(32, kernel_size=4, activation="relu")(inputs)
 x = layers.MaxPooling2D(pool_size=(2, 2))(x)
 x = layers.Conv2D(16, kernel_size=4, activation="relu")(x)
 x = layers.MaxPooling2D(pool_size=(2, 2))(x)
 x = layers.Flatten()(x)
+flat_values = x.shape[-1]  # 13 x 13 x 16 values per image
 x = layers.Dense(10, activation="relu")(x)
 outputs = layers.Dense(1, activation="sigmoid")(x)
 flat_cnn = keras.Model(inputs, outputs, name="seed_cnn_64x64_flatten")
 flat_cnn.summary()
+flat_params = flat_cnn.count_params()
+flat_dense_params = flat_cnn.layers[-2].count_params()  # Dense(10)
 
 # %%
-# One output per image, and 35,813 parameters: 27,050 of them in `Dense(10)`.
+# One output per image, {{ outputs.shape }}, and {{ flat_params | , }} parameters:
+# {{ flat_values | , }} x 10 + 10 = {{ flat_dense_params | , }} of them in `Dense(10)`.
 #
 # ## Draw the model
 #
@@ -199,6 +210,7 @@ model = keras.Sequential(
     name="digits_cnn",
 )
 model.summary()
+n_params = model.count_params()
 
 # %%
 # ## Train
@@ -215,7 +227,7 @@ for epoch in (0, epochs // 2, epochs - 1):
     print(f"epoch {epoch + 1}: {logs}")
 
 # %%
-# The learning curves: both accuracies climb fast, then level off.
+# The learning curves: training and validation accuracy after each epoch.
 fig, ax = plt.subplots(figsize=(6, 3.5))
 ax.plot(history.history["accuracy"], label="training")
 ax.plot(history.history["val_accuracy"], label="validation")
@@ -226,8 +238,8 @@ plt.show()
 # %%
 # ## Evaluate
 #
-# On the 360 held-out digits the network is right about 97 times in 100 after the full
-# run, with 6,090 parameters.
+# The test digits were held out of training and of validation: they measure how well the
+# network does on digits it has never seen.
 scores = model.evaluate(x_test, y_test, verbose=0, return_dict=True)
 print({name: round(value, 3) for name, value in scores.items()})
 predicted = model.predict(x_test, verbose=0).argmax(axis=1)
@@ -235,6 +247,10 @@ print("predicted:", predicted[:12])
 print("true:     ", y_test[:12])
 
 # %%
+# On the {{ x_test.shape[0] }} held-out digits the network is right
+# {{ scores['accuracy'] | .0% }} of the time after {{ epochs }} epochs, with
+# {{ n_params | , }} parameters.
+#
 # ## Feature maps
 #
 # What does the first convolution see? A model from the same input to the `conv1` layer's

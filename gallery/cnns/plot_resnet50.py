@@ -2,7 +2,7 @@
 Prepare an image for ResNet50
 =============================
 
-Build ResNet50 from keras.applications without downloading weights, count its 25.6 million
+Build ResNet50 from keras.applications without downloading weights, count its millions of
 parameters, and run a real photograph through the preprocessing the network was trained with.
 """
 
@@ -20,8 +20,8 @@ keras.utils.set_random_seed(42)
 # ## Build ResNet50 without weights
 #
 # `weights=None` builds the architecture with randomly initialised weights, so nothing is
-# downloaded. The model takes 224x224 colour images and returns 1,000 probabilities, one
-# per ImageNet class. It is long: 50 weight layers in residual blocks, each block adding its
+# downloaded. The model takes 224x224 colour images and returns one probability per
+# ImageNet class. It is long: 50 weight layers in residual blocks, each block adding its
 # input back to its output (`Add`), with a `BatchNormalization` after every convolution.
 #
 # `summary(layer_range=...)` prints a slice of a long model: here the stem and the first
@@ -33,13 +33,15 @@ resnet = ResNet50(weights=None)
 print(resnet.name, "input:", resnet.input_shape, "output:", resnet.output_shape)
 print("layers:", len(resnet.layers))
 resnet.summary(line_length=100, layer_range=(resnet.layers[0].name, "conv2_block1_out"))
+n_params = resnet.count_params()
+n_non_trainable = int(sum(np.prod(w.shape) for w in resnet.non_trainable_weights))
 
 # %%
 # ## Where the parameters are
 #
-# 25,636,712 parameters, of which 53,120 are the moving means and variances of the
-# batch normalization layers: statistics, not trained by the optimizer. Grouping the
-# counts by layer type shows where the rest live.
+# {{ n_params | , }} parameters, of which {{ n_non_trainable | , }} are the moving means and
+# variances of the batch normalization layers: statistics, not trained by the optimizer.
+# Grouping the counts by layer type shows where the rest live.
 from collections import Counter
 
 by_type = Counter()
@@ -49,10 +51,14 @@ for kind, count in by_type.most_common():
     if count:
         print(f"{kind:<20} {count:>12,}")
 print(f"{'total':<20} {resnet.count_params():>12,}")
+layer_counts = Counter(type(layer).__name__ for layer in resnet.layers)
+pooled_features, n_classes = resnet.get_layer("predictions").kernel.shape  # the final Dense
 
 # %%
-# The convolutions hold 23.5 million weights; the final `Dense` layer maps the 2,048 pooled
-# features to 1,000 classes: 2,048 x 1,000 + 1,000 = 2,049,000.
+# The convolutions hold {{ by_type['Conv2D'] | , }} weights; the final `Dense` layer maps the
+# {{ pooled_features | , }} pooled features to {{ n_classes | , }} classes:
+# {{ pooled_features | , }} x {{ n_classes | , }} + {{ n_classes | , }} =
+# {{ by_type['Dense'] | , }}.
 #
 # ## Load an image at the network's size
 #
@@ -72,10 +78,10 @@ print("array:", img.shape, img.dtype, " range:", img.min(), "to", img.max())
 #
 # ## Make a batch and preprocess it
 #
-# A model predicts on batches, so one image needs a batch axis: (224, 224, 3) becomes
-# (1, 224, 224, 3). `preprocess_input` then does what was done to ImageNet's training
+# A model predicts on batches, so one image of shape {{ img.shape }} needs a batch axis of
+# length 1 in front. `preprocess_input` then does what was done to ImageNet's training
 # images: it reorders the channels from RGB to BGR and subtracts the mean of each channel
-# over ImageNet (103.939, 116.779, 123.68 for B, G, R), without scaling.
+# over ImageNet (the three numbers in `imagenet_mean` below), without scaling.
 batch = np.expand_dims(img, axis=0)
 ready = preprocess_input(batch.copy())  # copy: it may modify a NumPy array in place
 print("batch:", batch.shape)
@@ -111,7 +117,7 @@ plt.show()
 # %%
 # ## Predict
 #
-# `predict` returns one row of 1,000 probabilities per image. With random weights they are
+# `predict` returns one row of {{ n_classes | , }} probabilities per image. With random weights they are
 # meaningless, so we show only the shape and the five highest class indices;
 # `keras.ops.top_k` finds them. With the ImageNet weights,
 # `decode_predictions(probabilities, top=1)` would turn each row into a list of
