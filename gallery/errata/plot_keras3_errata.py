@@ -19,6 +19,7 @@ warning the installed Keras gives it, then runs the Keras 3 replacement.
 import contextlib
 import inspect
 import logging
+import logging.handlers
 import os
 import warnings
 
@@ -35,23 +36,15 @@ QUICK = os.environ.get("KERAS_REF_BUDGET") == "quick"  # tests run a smaller bud
 logging.getLogger("tensorflow").setLevel(logging.ERROR)
 
 
-class _Collect(logging.Handler):
-    def __init__(self):
-        super().__init__(level=logging.WARNING)
-        self.records = []
-
-    def emit(self, record):
-        self.records.append(record)
-
-
 @contextlib.contextmanager
 def absl_log():
     """Collect (and do not print) what Keras logs through absl while the block runs."""
-    logger, handler = logging.getLogger("absl"), _Collect()
+    logger, handler = logging.getLogger("absl"), logging.handlers.BufferingHandler(100)
+    handler.setLevel(logging.WARNING)
     logger.addHandler(handler)
     propagate, logger.propagate = logger.propagate, False
     try:
-        yield handler.records
+        yield handler.buffer
     finally:
         logger.removeHandler(handler)
         logger.propagate = propagate
@@ -236,18 +229,12 @@ print("layer:", dense.input.shape, "->", dense.output.shape,
 # `fit_generator` (and `evaluate_generator`, `predict_generator`) are gone: `fit`,
 # `evaluate` and `predict` take a generator, or a `keras.utils.PyDataset`, themselves.
 model = build_model()
+keras2("model.fit_generator(train_generator, steps_per_epoch=8, epochs=2)")
 
-
-def batches():
-    """(inputs, targets) batches of 16 flowers, for ever, as fit_generator expected."""
-    while True:
-        for start in range(0, len(x_train), 16):
-            yield x_train[start:start + 16], y_train_onehot[start:start + 16]
-
-
-keras2("model.fit_generator(batches(), steps_per_epoch=8, epochs=2)")
-
-history = model.fit(batches(), steps_per_epoch=8, epochs=2, shuffle=False, verbose=0)
+batches = [(x_train[i:i + 16], y_train_onehot[i:i + 16]) for i in range(0, len(x_train), 16)]
+train_generator = (batch for epoch in range(2) for batch in batches)  # two epochs of batches
+history = model.fit(train_generator, steps_per_epoch=len(batches), epochs=2, shuffle=False,
+                    verbose=0)
 print("epochs run:", len(history.epoch))
 
 # %%
@@ -298,42 +285,19 @@ scores = model.evaluate(x_test, y_test_onehot, verbose=0, return_dict=True)
 print(f"accuracy: {scores['accuracy'] * 100:.2f}%")
 
 # %%
-# ## keras.layers.recurrent
+# ## keras.layers submodules
 #
 # Keras 2 had one submodule per family of layers. Keras 3 exports every layer from
 # `keras.layers` itself.
 keras2("from keras.layers.recurrent import LSTM")
-
-from keras.layers import LSTM
-
-print(LSTM(10))
-
-# %%
-# ## keras.layers.embeddings
-#
 keras2("from keras.layers.embeddings import Embedding")
-
-from keras.layers import Embedding
-
-print(Embedding(input_dim=1000, output_dim=8))
-
-# %%
-# ## keras.layers.convolutional
-#
 keras2("from keras.layers.convolutional import Conv2D")
-
-from keras.layers import Conv2D
-
-print(Conv2D(32, kernel_size=4))
-
-# %%
-# ## keras.layers.pooling
-#
 keras2("from keras.layers.pooling import MaxPooling2D")
 
-from keras.layers import MaxPooling2D
+from keras.layers import LSTM, Conv2D, Embedding, MaxPooling2D
 
-print(MaxPooling2D(pool_size=(2, 2)))
+print(LSTM(10), Embedding(input_dim=1000, output_dim=8), Conv2D(32, kernel_size=4),
+      MaxPooling2D(pool_size=(2, 2)), sep="\n")
 
 # %%
 # ## LSTM recurrent activation
