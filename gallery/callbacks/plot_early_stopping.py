@@ -17,6 +17,7 @@ import keras
 
 keras.utils.set_random_seed(42)
 QUICK = os.environ.get("KERAS_REF_BUDGET") == "quick"  # tests run a smaller budget
+keras_version = keras.__version__
 
 # %%
 # ## Prepare the data
