@@ -1,12 +1,28 @@
-"""Every gallery script has a valid header and runs alone, offline, as an instructor runs it."""
+"""Every gallery script has a valid header and runs alone, offline, as an instructor runs it.
+
+"Alone" means what `MPLBACKEND=Agg python plot_x.py` does in an empty folder holding only
+the script. tests/forkserver.py starts those runs from one interpreter that imported
+TensorFlow, Keras, matplotlib and scikit-learn once, and forks a child per script (the
+children start as a plain run starts: tests below compare them with plain `python`).
+KERAS_REF_COPY_RUN=plain runs each script with a plain `python` process instead.
+
+Graphviz's `dot`: every script runs with `dot` on PATH; a script whose source mentions
+`plot_model` runs a second time with `dot` absent from PATH (that is where it matters:
+keras.utils.plot_model is the only thing in the gallery that calls `dot`).
+"""
 
 from __future__ import annotations
 
+import errno
+import json
 import os
 import shutil
 import subprocess
 import sys
+import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -14,19 +30,195 @@ import pytest
 
 from docbuild.script import parse
 
-GALLERY = Path(__file__).resolve().parent.parent / "gallery"
+TESTS = Path(__file__).resolve().parent
+GALLERY = TESTS.parent / "gallery"
 SCRIPTS = sorted(GALLERY.glob("*/plot_*.py"))
+# Fewer than this means scripts moved and the glob went stale (it would not fail, only
+# shrink): scripts are added, never dropped without lowering this.
+MIN_SCRIPTS = 24
+assert len(SCRIPTS) >= MIN_SCRIPTS, (
+    f"expected at least {MIN_SCRIPTS} scripts matching {GALLERY}/*/plot_*.py, found "
+    f"{len(SCRIPTS)}: did the gallery move? (update the glob, or MIN_SCRIPTS if scripts left)")
 IDS = [f"{p.parent.name}/{p.stem}" for p in SCRIPTS]
+# The rule for the second, dot-less run: the script's source mentions plot_model.
+PLOT_MODEL = [p for p in SCRIPTS if "plot_model" in p.read_text()]
+MIN_PLOT_MODEL = 5
+assert len(PLOT_MODEL) >= MIN_PLOT_MODEL, (
+    f"expected at least {MIN_PLOT_MODEL} gallery scripts that call plot_model, found "
+    f"{[p.name for p in PLOT_MODEL]}")
+PLOT_MODEL_IDS = [f"{p.parent.name}/{p.stem}" for p in PLOT_MODEL]
+TIMEOUT = 600
+BROKEN = TESTS / "broken" / "plot_broken.py"
+
+ENV_PROBE = """\
+import json, os, sys
+print(json.dumps({
+    "argv": sys.argv, "path0": sys.path[0], "path_rest": sys.path[1:], "cwd": os.getcwd(),
+    "name": __name__, "file": __file__, "listdir": sorted(os.listdir(".")),
+    "main_is_this_module": sys.modules["__main__"].__dict__ is globals(),
+    "stdin": sys.stdin.read(),
+    "env": {k: os.environ.get(k) for k in ("MPLBACKEND", "KERAS_REF_BUDGET", "PATH", "HOME")},
+}))
+"""
+DOT_PROBE = """\
+import json, shutil, subprocess
+import pydot
+try:
+    subprocess.run(["dot", "-V"], capture_output=True, check=True)
+    ran = "ran"
+except OSError as exc:
+    ran = type(exc).__name__
+try:
+    pydot.Dot(graph_type="digraph").create(format="svg")
+    renders = True
+except Exception:
+    renders = False
+print(json.dumps({"which": shutil.which("dot"), "exec": ran, "pydot_renders": renders}))
+"""
+NET_PROBE = """\
+import json, socket
+try:
+    socket.create_connection(("192.0.2.1", 80), timeout=5)  # TEST-NET-1: never a real host
+    outcome = {"connected": True}
+except OSError as exc:
+    outcome = {"connected": False, "error": type(exc).__name__, "errno": exc.errno,
+               "message": str(exc)}
+print(json.dumps(outcome))
+"""
+HUNG = "import time\ntime.sleep(600)\n"
+
+
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+    folder: Path
 
 
 @cache
-def offline_prefix() -> list[str]:
-    """Run in a network namespace of its own when the kernel allows: proof of offline."""
+def offline_mode() -> tuple[list[str], bool, str]:
+    """How the copy-runs are kept offline: (command prefix, audit-hook guard, description).
+
+    A network namespace of their own (`unshare -rn`) where the kernel allows one. Where it
+    does not (user namespaces switched off, as on some CI images), the children of the fork
+    server install an audit hook that refuses every socket connection instead; this is
+    reported as a warning and in the terminal summary, and test_copy_runs_are_offline
+    checks that either way a connection fails.
+    """
+    reason = "`unshare` is not installed"
     if shutil.which("unshare"):
-        probe = subprocess.run(["unshare", "-rn", "true"], capture_output=True)
+        probe = subprocess.run(["unshare", "-rn", "true"], capture_output=True, text=True)
         if probe.returncode == 0:
-            return ["unshare", "-rn"]
-    return []
+            return ["unshare", "-rn"], False, "own network namespace (unshare -rn)"
+        reason = f"`unshare -rn true` failed: {probe.stderr.strip() or probe.returncode}"
+    if os.environ.get("KERAS_REF_COPY_RUN") == "plain":
+        pytest.fail(f"{reason}, and plain `python` runs cannot be guarded otherwise: the "
+                    "scripts would run with the network. Unset KERAS_REF_COPY_RUN.")
+    description = f"socket audit hook in each child, because {reason}"
+    warnings.warn(f"copy-runs are kept offline by a {description}", stacklevel=2)
+    return [], True, description
+
+
+def _plain_env() -> dict[str, str]:
+    """The environment of `MPLBACKEND=Agg python plot_x.py` in an instructor's shell."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHONPATH", "DOCBUILD"))}
+    env.update(MPLBACKEND="Agg", KERAS_REF_BUDGET="quick", TF_CPP_MIN_LOG_LEVEL="3")
+    return env
+
+
+def path_without_dot(path: str, farm: Path) -> str:
+    """PATH with `dot` gone and everything else still there: each directory that holds
+    `dot` is replaced by a folder of links to all its other entries."""
+    parts = []
+    for i, folder in enumerate(path.split(os.pathsep)):
+        if not (Path(folder) / "dot").exists():
+            parts.append(folder)
+            continue
+        shadow = farm / f"{i}"
+        shadow.mkdir(parents=True)
+        for entry in os.scandir(folder):
+            if entry.name != "dot":
+                (shadow / entry.name).symlink_to(entry.path)
+        parts.append(str(shadow))
+    return os.pathsep.join(parts)
+
+
+def _fork_server(jobs: list[dict], workers: int, root: Path) -> dict[str, dict]:
+    prefix, guard, _ = offline_mode()
+    spec = root / "jobs.json"
+    spec.write_text(json.dumps({"workers": workers, "guard": guard, "jobs": jobs}))
+    result = subprocess.run([*prefix, sys.executable, str(TESTS / "forkserver.py"), str(spec)],
+                            cwd=root, env=_plain_env(), capture_output=True, text=True,
+                            timeout=TIMEOUT * 4)
+    assert result.returncode == 0, f"tests/forkserver.py failed:\n{result.stderr[-4000:]}"
+    return {d["name"]: d for d in map(json.loads, result.stdout.splitlines())}
+
+
+def _plain(jobs: list[dict], workers: int) -> dict[str, dict]:
+    prefix, _, _ = offline_mode()
+
+    def one(job: dict) -> dict:
+        start = time.monotonic()
+        with open(job["stdout"], "w") as out, open(job["stderr"], "w") as err:
+            try:
+                code = subprocess.run([*prefix, sys.executable, job["script"]],
+                                      cwd=job["folder"], env=job["env"], stdin=subprocess.DEVNULL,
+                                      stdout=out, stderr=err, timeout=job["timeout"]).returncode
+            except subprocess.TimeoutExpired:
+                code = -9
+        return {"name": job["name"], "returncode": code, "seconds": time.monotonic() - start}
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return {d["name"]: d for d in pool.map(one, jobs)}
+
+
+@pytest.fixture(scope="session")
+def copy_runs(tmp_path_factory) -> dict[str, Run]:
+    """Run every script alone (twice for plot_model's callers), plus the probes the tests
+    below read, as many at once as there are cores; keyed by job name."""
+    root = tmp_path_factory.mktemp("alone")
+    with_dot = _plain_env()
+    without_dot = dict(with_dot, PATH=path_without_dot(with_dot["PATH"], root / "no-dot-path"))
+    probes = root / "probes"
+    probes.mkdir()
+    for name, text in [("plot_env_probe.py", ENV_PROBE), ("plot_dot_probe.py", DOT_PROBE),
+                       ("plot_net_probe.py", NET_PROBE), ("plot_hung.py", HUNG)]:
+        (probes / name).write_text(text)
+    work = [(f"{p.parent.name}/{p.stem}", p, with_dot, TIMEOUT) for p in SCRIPTS]
+    work += [(f"{p.parent.name}/{p.stem} without dot", p, without_dot, TIMEOUT)
+             for p in PLOT_MODEL]
+    work += [("probe: env", probes / "plot_env_probe.py", with_dot, 60),
+             ("probe: dot", probes / "plot_dot_probe.py", with_dot, 60),
+             ("probe: no dot", probes / "plot_dot_probe.py", without_dot, 60),
+             ("probe: network", probes / "plot_net_probe.py", with_dot, 60),
+             ("probe: broken", BROKEN, with_dot, 60),
+             ("probe: hung", probes / "plot_hung.py", with_dot, 3)]
+    jobs = []
+    for i, (name, script, env, timeout) in enumerate(work):
+        folder = root / f"{i:03d}-{script.stem}"
+        folder.mkdir()
+        shutil.copy(script, folder / script.name)
+        jobs.append({"name": name, "script": script.name, "folder": str(folder), "env": env,
+                     "stdout": str(root / f"{i:03d}.out"), "stderr": str(root / f"{i:03d}.err"),
+                     "timeout": timeout})
+    workers = len(os.sched_getaffinity(0))
+    if os.environ.get("KERAS_REF_COPY_RUN") == "plain":
+        results = _plain(jobs, workers)
+    else:
+        results = _fork_server(jobs, workers, root)
+    missing = [job["name"] for job in jobs if job["name"] not in results]
+    assert not missing, f"the copy-run reported nothing for {missing}"
+    return {job["name"]: Run(results[job["name"]]["returncode"], Path(job["stdout"]).read_text(),
+                             Path(job["stderr"]).read_text(), results[job["name"]]["seconds"],
+                             Path(job["folder"])) for job in jobs}
+
+
+def _probe(copy_runs: dict[str, Run], name: str) -> dict:
+    run = copy_runs[f"probe: {name}"]
+    assert run.returncode == 0, f"probe {name!r} failed (exit {run.returncode}):\n{run.stderr}"
+    return json.loads(run.stdout)
 
 
 @pytest.mark.parametrize("path", SCRIPTS, ids=IDS)
@@ -36,29 +228,69 @@ def test_header_and_sections(path: Path) -> None:
     assert (path.parent / "README.md").is_file(), f"{path.parent}/README.md names the chapter"
 
 
-def _run_alone(path: Path, folder: Path) -> subprocess.CompletedProcess:
-    folder.mkdir(parents=True)
-    shutil.copy(path, folder / path.name)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHONPATH", "DOCBUILD"))}
-    env.update(MPLBACKEND="Agg", KERAS_REF_BUDGET="quick", TF_CPP_MIN_LOG_LEVEL="3")
-    return subprocess.run([*offline_prefix(), sys.executable, path.name], cwd=folder, env=env,
-                          capture_output=True, text=True, timeout=600)
-
-
-@pytest.fixture(scope="session")
-def standalone_runs(tmp_path_factory) -> dict[Path, subprocess.CompletedProcess]:
-    """Run every script alone, as many at once as there are cores (each is one process)."""
-    root = tmp_path_factory.mktemp("alone")
-    workers = len(os.sched_getaffinity(0))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {p: pool.submit(_run_alone, p, root / f"{p.parent.name}-{p.stem}")
-                   for p in SCRIPTS}
-        return {p: f.result() for p, f in futures.items()}
-
-
 @pytest.mark.parametrize("path", SCRIPTS, ids=IDS)
-def test_runs_alone_in_an_empty_folder(standalone_runs, path: Path) -> None:
-    result = standalone_runs[path]
+def test_runs_alone_in_an_empty_folder(copy_runs, path: Path) -> None:
+    result = copy_runs[f"{path.parent.name}/{path.stem}"]
     assert result.returncode == 0, (
         f"{path.relative_to(GALLERY.parent)} failed when run alone in an empty folder "
         f"(exit {result.returncode}):\n{result.stderr[-4000:]}")
+
+
+@pytest.mark.parametrize("path", PLOT_MODEL, ids=PLOT_MODEL_IDS)
+def test_runs_alone_without_graphviz_dot(copy_runs, path: Path) -> None:
+    """A reader without Graphviz gets the script's output, less the diagram, not a crash."""
+    result = copy_runs[f"{path.parent.name}/{path.stem} without dot"]
+    assert result.returncode == 0, (
+        f"{path.relative_to(GALLERY.parent)} failed when run alone with Graphviz's dot absent "
+        f"from PATH (exit {result.returncode}):\n{result.stderr[-4000:]}")
+
+
+def test_dot_is_reachable_in_one_run_and_unreachable_in_the_other(copy_runs) -> None:
+    present, absent = _probe(copy_runs, "dot"), _probe(copy_runs, "no dot")
+    assert present["which"] and present["exec"] == "ran" and present["pydot_renders"], (
+        f"Graphviz's dot is not usable in the with-dot runs ({present}): install graphviz "
+        "(`nox -s tests` does with apt-get when it can)")
+    assert absent == {"which": None, "exec": "FileNotFoundError", "pydot_renders": False}, (
+        f"dot was still reachable in the without-dot runs: {absent}")
+
+
+def test_copy_run_starts_as_plain_python_starts(copy_runs, tmp_path: Path) -> None:
+    """Same sys.argv, sys.path, __main__, working folder, stdin and environment as a plain
+    `python plot_env_probe.py` run in an empty folder."""
+    forked = _probe(copy_runs, "env")
+    (tmp_path / "plot_env_probe.py").write_text(ENV_PROBE)
+    plain = subprocess.run([sys.executable, "plot_env_probe.py"], cwd=tmp_path, env=_plain_env(),
+                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+    assert plain.returncode == 0, plain.stderr
+    plain_seen = json.loads(plain.stdout)
+    for seen, folder in ((forked, str(copy_runs["probe: env"].folder)), (plain_seen, tmp_path)):
+        for key in ("path0", "cwd", "file"):
+            seen[key] = seen[key].replace(os.path.realpath(folder), "<folder>")
+            seen[key] = seen[key].replace(str(folder), "<folder>")
+    assert forked == plain_seen, f"fork-server child saw {forked}\nplain python saw {plain_seen}"
+
+
+def test_copy_runs_are_offline(copy_runs, record_property) -> None:
+    _, guard, how = offline_mode()
+    record_property("copy-runs offline by", how)
+    seen = _probe(copy_runs, "network")
+    if guard:
+        assert seen.get("message", "").startswith("offline guard"), (
+            f"the audit-hook guard let a connection through: {seen}")
+    else:
+        assert seen.get("errno") == errno.ENETUNREACH, (
+            f"a connection from inside the copy-run's namespace should find no network: {seen}")
+
+
+def test_copy_run_reports_a_failing_script(copy_runs) -> None:
+    run = copy_runs["probe: broken"]
+    assert run.returncode == 1 and "ZeroDivisionError" in run.stderr, (
+        f"tests/broken/plot_broken.py should exit 1 with its traceback, got exit "
+        f"{run.returncode}:\n{run.stderr[-2000:]}")
+
+
+def test_copy_run_stops_a_hung_script(copy_runs) -> None:
+    run = copy_runs["probe: hung"]
+    assert run.returncode == -9 and run.seconds < 30, (
+        f"a script sleeping past its 3 s timeout should be killed, got exit {run.returncode} "
+        f"after {run.seconds} s")
