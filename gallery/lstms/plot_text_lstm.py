@@ -42,9 +42,9 @@ print("rows 3 and 12 of the table:\n", np.round(table[[3, 12]], 3))
 #
 # ## The notes' IMDB model
 #
-# The notes classify IMDB movie reviews as good or bad: the 20,000 most frequent words,
-# reviews cut or padded to 80 words, an `Embedding` of 128 numbers per word, an
-# `LSTM(128)` and one sigmoid unit. Downloading IMDB needs the network, so here we build
+# The notes classify IMDB movie reviews as good or bad: the `max_features` most frequent
+# words, reviews cut or padded to `maxlen` words, an `Embedding` of 128 numbers per word,
+# an `LSTM(128)` and one sigmoid unit. Downloading IMDB needs the network, so here we build
 # and count the model only.
 max_features, maxlen = 20000, 80
 imdb_model = keras.Sequential(
@@ -57,10 +57,16 @@ imdb_model = keras.Sequential(
     name="imdb_lstm",
 )
 imdb_model.summary()
+embedding_params, lstm_params, output_params = (
+    layer.count_params() for layer in imdb_model.layers)
+imdb_params = imdb_model.count_params()
+embedding_share = embedding_params / imdb_params
 
 # %%
-# 95% of the 2,691,713 parameters are the embedding table (20,000 x 128 = 2,560,000). The
-# LSTM adds 4 x 128 x (128 + 128 + 1) = 131,584 and the output unit 129.
+# {{ embedding_share | .0% }} of the {{ imdb_params | , }} parameters are the embedding
+# table ({{ max_features | , }} x 128 = {{ embedding_params | , }}). The LSTM adds
+# 4 x 128 x (128 + 128 + 1) = {{ lstm_params | , }} and the output unit
+# {{ output_params }}.
 #
 # ## Prepare the data
 #
@@ -184,7 +190,8 @@ print({name: round(value, 3) for name, value in scores.items()})
 probe = ["the film was great", "the film was not great",
          "the plot was dull but the music was lovely",
          "the music was lovely but the plot was dull"]
-for text, p in zip(probe, sentiment.predict(vectorize(probe), verbose=0)[:, 0]):
+probe_probs = sentiment.predict(vectorize(probe), verbose=0)[:, 0].tolist()
+for text, p in zip(probe, probe_probs):
     print(f"{p:.2f}  {text}")
 
 # %%
@@ -239,7 +246,7 @@ next_word.summary()
 # %%
 # ## Next-word prediction: train and generate
 #
-# The text is tiny, so the model learns it by heart; that is the point of this exercise.
+# The text is tiny, so the model can learn it by heart; that is the point of this exercise.
 # Then we let it write: feed two words, append the most probable next word, slide on.
 # Where two words were followed by different words in the text, it picks one, so it can
 # loop.
