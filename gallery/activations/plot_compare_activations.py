@@ -76,9 +76,12 @@ get_model("relu").summary()
 # the log quiet and the `History` objects keep every epoch's validation loss.
 activation_names = ["relu", "leaky_relu", "tanh", "sigmoid"]
 epochs = 8 if QUICK else 40
+plateau_loss = 0.6  # a network whose validation loss is below this has left the plateau
 activation_results = {}
+start_loss = {}
 for name in activation_names:
     model = get_model(name)
+    start_loss[name] = model.evaluate(x_test, y_test, verbose=0)[0]  # before training
     start = time.perf_counter()
     history = model.fit(x_train, y_train, validation_data=(x_test, y_test),
                         epochs=epochs, batch_size=32, verbose=0)
@@ -86,6 +89,8 @@ for name in activation_names:
     print(f"{name:11} final val_loss {history.history['val_loss'][-1]:.3f}  "
           f"val_accuracy {history.history['val_accuracy'][-1]:.3f}  "
           f"({time.perf_counter() - start:.1f} s)")
+lowest_start, highest_start = min(start_loss.values()), max(start_loss.values())
+chance_loss = float(np.log(2))  # binary cross-entropy of answering 0.5 for every point
 
 # %%
 # ## Validation loss per activation
@@ -101,14 +106,16 @@ ax.legend()
 plt.show()
 
 # %%
-# All four start from about the same loss, near 0.69 (ln 2: the loss of predicting 0.5 for
-# every point). A network has left that plateau once its validation loss falls below 0.6;
-# we find the first epoch at which each one does.
+# Before training, the four validation losses lie between {{ lowest_start | .3f }} and
+# {{ highest_start | .3f }}; ln 2 = {{ chance_loss | .3f }} is the loss of predicting one half
+# for every point. A network has left that plateau once its validation loss falls below
+# {{ plateau_loss }}; we find the first epoch at which each one does.
 plateau_exit = {}
 for name, (_, history) in activation_results.items():
-    below = [epoch for epoch, loss in enumerate(history.history["val_loss"], 1) if loss < 0.6]
+    below = [epoch for epoch, loss in enumerate(history.history["val_loss"], 1)
+             if loss < plateau_loss]
     plateau_exit[name] = below[0] if below else f"none within {epochs}"
-    print(f"{name:11} first epoch below 0.6: {plateau_exit[name]}")
+    print(f"{name:11} first epoch below {plateau_loss}: {plateau_exit[name]}")
 never = epochs + 1  # sorts a network that never left the plateau last
 exit_order = ", ".join(sorted(plateau_exit, key=lambda n: plateau_exit[n]
                               if isinstance(plateau_exit[n], int) else never))
