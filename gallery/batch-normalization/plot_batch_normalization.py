@@ -33,10 +33,13 @@ model = keras.Sequential(
     name="small_batchnorm",
 )
 model.summary()
+n_params = model.count_params()
+n_trainable = sum(int(ops.size(w)) for w in model.trainable_weights)
+n_non_trainable = n_params - n_trainable
 
 # %%
 # Keras 2 code declared the input with `input_shape=(2,)` on the first Dense layer.
-# Keras 3 still builds the same 25-parameter model that way, with a warning.
+# Keras 3 still builds the same model that way, with a warning.
 import warnings
 
 with warnings.catch_warnings(record=True) as caught:
@@ -56,13 +59,13 @@ print("parameters:", old_style.count_params())
 # For each of its 3 features the layer stores a scale `gamma` and an offset `beta`,
 # learned by the optimizer, and a moving mean and moving variance, which are running
 # averages of the batch statistics, updated during `fit` but never by gradients. Hence
-# 4 x 3 = 12 parameters, of which 6 are non-trainable: 25 in all, 19 trainable.
+# 4 x 3 = 12 parameters, of which 6 are non-trainable: {{ n_params }} in all,
+# {{ n_trainable }} trainable.
 batch_norm = model.layers[1]
 for weight in batch_norm.weights:
     print(f"{weight.name:16} shape {tuple(weight.shape)}  trainable={weight.trainable}  "
           f"initial {ops.convert_to_numpy(weight)}")
-print("trainable:", sum(int(ops.size(w)) for w in model.trainable_weights),
-      " non-trainable:", sum(int(ops.size(w)) for w in model.non_trainable_weights))
+print("trainable:", n_trainable, " non-trainable:", n_non_trainable)
 
 # %%
 # ## Training mode and inference mode
@@ -75,26 +78,30 @@ rng = np.random.default_rng(42)
 batch = np.stack([rng.normal(5, 3, 256), rng.normal(20, 0.5, 256), rng.normal(0, 1, 256)],
                  axis=1).astype("float32")
 standalone = layers.BatchNormalization()
+bn_momentum, bn_epsilon = standalone.momentum, standalone.epsilon  # the defaults
 out = standalone(batch, training=True)
 print("input  mean", np.round(batch.mean(axis=0), 2), " std", np.round(batch.std(axis=0), 2))
 print("output mean", np.round(ops.convert_to_numpy(ops.mean(out, axis=0)), 2),
       " std", np.round(ops.convert_to_numpy(ops.std(out, axis=0)), 2))
 
 # %%
-# Each training call also moves the moving statistics 1% of the way (`momentum=0.99`)
-# towards the batch's. At inference (`training=False`, what `predict` and `evaluate`
+# Each training call also moves the moving statistics a small step towards the batch's:
+# `moving_mean * momentum + batch_mean * (1 - momentum)`, with `momentum` {{ bn_momentum }}
+# by default, so each update keeps {{ bn_momentum | .0% }} of the old value. At inference (`training=False`, what `predict` and `evaluate`
 # use) the layer normalizes with those moving statistics instead, so one sample's output
 # never depends on the other samples in its batch.
 print("moving mean after one batch:", np.round(ops.convert_to_numpy(standalone.moving_mean), 3))
 for _ in range(499):
     standalone(batch, training=True)
 print("after 500 batches:         ", np.round(ops.convert_to_numpy(standalone.moving_mean), 3))
+initial_share = bn_momentum ** 500  # what is left of the initial moving mean
 inference = standalone(batch, training=False)
 print("inference output mean", np.round(ops.convert_to_numpy(ops.mean(inference, axis=0)), 2))
 
 # %%
-# The inference outputs are near mean 0 but not exactly: after 500 updates, 0.99^500
-# (0.7 %) of the initial moving mean, 0, is still in the average. For the second
+# The inference outputs are near mean 0 but not exactly: after 500 updates,
+# {{ bn_momentum }}^500 ({{ initial_share | .1% }}) of the initial moving mean, 0, is still
+# in the average. For the second
 # feature (mean 20, standard deviation 0.5) that small lag is a visible shift.
 
 # %%
@@ -150,6 +157,10 @@ for name, net in [("without BatchNormalization", plain_model),
     histories[name] = history.history
     print(f"{name:27} val_accuracy after epoch 1: {history.history['val_accuracy'][0]:.3f}, "
           f"after epoch {epochs}: {history.history['val_accuracy'][-1]:.3f}")
+first_half = {}  # the first epoch at which validation gets half the digits right
+for name, logs in histories.items():
+    above = [epoch for epoch, acc in enumerate(logs["val_accuracy"], 1) if acc >= 0.5]
+    first_half[name] = above[0] if above else f"none within {epochs}"
 
 # %%
 # ## Learning curves
@@ -170,12 +181,14 @@ fig.tight_layout()
 plt.show()
 
 # %%
-# Without normalization the sigmoid stack sits on a plateau at chance level (10 %) for
-# many epochs. With a BatchNormalization layer after each Dense layer every layer
-# receives inputs of a stable scale, and the *training* loss falls from the first epoch.
-# The validation curves lag a few epochs behind: validation runs in inference mode,
-# with moving statistics that are still catching up with the batch statistics
-# (`momentum=0.99` keeps 99 % of the old value at each of the 34 steps per epoch).
+# Chance level is one digit in ten. The first epoch at which the validation accuracy
+# reaches half the digits: {{ first_half['without BatchNormalization'] }} without
+# normalization, {{ first_half['with BatchNormalization'] }} with it. With a
+# BatchNormalization layer after each Dense layer every layer receives inputs of a stable
+# scale. The validation curves can lag behind the training loss: validation runs in
+# inference mode, with moving statistics that catch up with the batch statistics slowly
+# (each update keeps {{ bn_momentum | .0% }} of the old value, at each of the
+# {{ history.params['steps'] }} steps per epoch).
 #
 # ## Evaluate
 #
