@@ -38,9 +38,11 @@ autoencoder = keras.Sequential(
 )
 autoencoder.compile(optimizer="adam", loss="binary_crossentropy")
 autoencoder.summary()
+encode_params, decode_params = (layer.count_params() for layer in autoencoder.layers)
 
 # %%
-# 100 x 4 + 4 = 404 parameters to encode, 4 x 100 + 100 = 500 to decode: 904.
+# 100 x 4 + 4 = {{ encode_params }} parameters to encode, 4 x 100 + 100 = {{ decode_params }}
+# to decode.
 #
 # ## Prepare the data for it
 #
@@ -66,12 +68,13 @@ print("val_loss: first epoch", round(history.history["val_loss"][0], 4),
       "last epoch", round(history.history["val_loss"][-1], 4))
 reconstructed = autoencoder.predict(x_test, verbose=0)
 baseline = np.mean((x_test - x_train.mean(axis=0)) ** 2)  # always predict the average
-print(f"test MSE: autoencoder {np.mean((x_test - reconstructed) ** 2):.4f}, "
-      f"average sample {baseline:.4f}")
+notes_mse = np.mean((x_test - reconstructed) ** 2)
+average_vs_ae = float(baseline / notes_mse)
+print(f"test MSE: autoencoder {notes_mse:.4f}, average sample {baseline:.4f}")
 
 # %%
-# The reconstructions are several times closer to the inputs than the average sample is:
-# the 4 code numbers carry most of the information.
+# Always answering the average sample gives {{ average_vs_ae | .1f }} times the
+# autoencoder's squared error: that is what the 4 code numbers carry about each sample.
 #
 # ## Extract the encoder
 #
@@ -169,4 +172,5 @@ from sklearn.decomposition import PCA
 pca = PCA(n_components=code_size).fit(d_train)
 pca_rebuilt = pca.inverse_transform(pca.transform(d_test))
 ae_mse, pca_mse = np.mean((d_test - rebuilt) ** 2), np.mean((d_test - pca_rebuilt) ** 2)
+ae_vs_pca = float(ae_mse / pca_mse)
 print(f"test MSE with {code_size} numbers per digit: autoencoder {ae_mse:.4f}, PCA {pca_mse:.4f}")
