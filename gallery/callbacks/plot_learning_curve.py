@@ -54,10 +54,11 @@ model = keras.Sequential(
 )
 model.summary()
 initial_weights = model.get_weights()
+hidden_params, output_params = (layer.count_params() for layer in model.layers)
 
 # %%
-# The hidden layer has 64 x 32 weights plus 32 biases (2,080 parameters), the output
-# layer 32 x 10 plus 10 (330): 2,410 in all.
+# The hidden layer has 64 x 32 weights plus 32 biases ({{ hidden_params | , }} parameters),
+# the output layer 32 x 10 plus 10 ({{ output_params | , }}).
 #
 # ## Train on growing subsets
 #
@@ -109,7 +110,9 @@ ax.legend()
 plt.show()
 
 # %%
-# With a few dozen digits the network fits its training subset perfectly but scores
-# clearly lower on the test set: it memorizes. The gap narrows as examples are added
-# and the test curve is still rising at the full training set, so more data (not a
-# bigger model) is the most promising way to improve it.
+# With the smallest subset, {{ sizes[0] }} digits, the network scores
+# {{ train_accs[0] | .0% }} on the digits it trained on and {{ test_accs[0] | .0% }} on the
+# test set; with all {{ sizes[-1] | , }}, {{ train_accs[-1] | .0% }} and
+# {{ test_accs[-1] | .0% }}. A large gap at small sizes means the network memorizes; a test
+# curve still rising at the full training set says that more data (not a bigger model) is
+# the most promising way to improve it.

@@ -30,9 +30,11 @@ QUICK = os.environ.get("KERAS_REF_BUDGET") == "quick"  # tests run a smaller bud
 import sys
 
 backend = keras.config.backend()
-print("Keras version:   ", keras.__version__)
+keras_version = keras.__version__
+backend_version = getattr(sys.modules.get(backend), "__version__", "?")
+print("Keras version:   ", keras_version)
 print("backend:         ", backend)
-print("backend version: ", getattr(sys.modules.get(backend), "__version__", "?"))
+print("backend version: ", backend_version)
 print("KERAS_BACKEND:   ", os.environ.get("KERAS_BACKEND", "(not set)"))
 print("float type:      ", keras.config.floatx())
 print("image format:    ", keras.config.image_data_format())

@@ -18,6 +18,7 @@ import keras
 
 keras.utils.set_random_seed(42)
 QUICK = os.environ.get("KERAS_REF_BUDGET") == "quick"  # tests run a smaller budget
+keras_version = keras.__version__  # what the notes below about the wrapper were checked on
 logging.getLogger("tensorflow").setLevel(logging.ERROR)  # no retracing warnings
 
 # %%
@@ -117,7 +118,7 @@ print("epochs trained:", len(classifier.history_.history["loss"]))
 # test set. `cross_val_score` with `cv=3` trains three fresh models, each on two thirds of
 # the training data, scores each on the remaining third, and returns the three accuracies.
 #
-# scikit-learn clones the estimator for every fold, and in Keras 3.15 the wrapper's clone
+# scikit-learn clones the estimator for every fold, and in Keras {{ keras_version }} the wrapper's clone
 # drops `fit_kwargs`. We therefore hand the fit arguments to `cross_val_score` with
 # `params=`, addressed to the pipeline step by its name.
 from sklearn.model_selection import cross_val_score
