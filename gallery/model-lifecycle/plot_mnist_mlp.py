@@ -53,13 +53,14 @@ model = keras.Sequential(
     name="mnist_mlp",
 )
 model.summary()
+n_params = model.count_params()
 
 # %%
-# Dropout has no weights: all 669,706 parameters sit in the three dense layers.
+# Dropout has no weights: all {{ n_params | , }} parameters sit in the three dense layers.
 #
 # ## Train
 #
-# Plain stochastic gradient descent (`"sgd"`, learning rate 0.01), as in the seed, with a
+# Plain stochastic gradient descent (`"sgd"`, at its default learning rate), as in the seed, with a
 # validation split to watch for overfitting.
 batch_size = 128
 epochs = 3 if QUICK else 20

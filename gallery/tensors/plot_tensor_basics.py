@@ -139,8 +139,8 @@ print("Flatten layer:", keras.layers.Flatten()(images_t[:5]).shape)
 # %%
 # ## Increasing the rank
 #
-# A vector of 1,797 labels has shape `(1797,)`. Adding an axis of length 1 makes it a
-# row `(1, 1797)` or a column `(1797, 1)`; one image `(8, 8)` becomes a batch of one
+# A vector of {{ labels.shape[0] | , }} labels has shape {{ labels.shape }}. Adding an axis
+# of length 1 makes it a row (1, n) or a column (n, 1); one image `(8, 8)` becomes a batch of one
 # `(1, 8, 8)`, the shape `model.predict` expects for a single sample.
 print("labels:", labels.shape)
 print("row:", np.reshape(labels, (1, -1)).shape, " column:", labels[:, None].shape)

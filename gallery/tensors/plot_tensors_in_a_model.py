@@ -48,10 +48,13 @@ model = keras.Sequential(
     name="digits_mlp",
 )
 model.summary()
+hidden_kernel = model.get_layer("hidden").kernel
+hidden_kernel_weights = int(np.prod(hidden_kernel.shape))
 
 # %%
-# The hidden layer's kernel is a `(64, 16)` matrix (1,024 weights) plus 16 biases; the
-# output layer's is `(16, 10)` plus 10 biases.
+# The hidden layer's kernel is a {{ hidden_kernel.shape }} matrix
+# ({{ hidden_kernel_weights | , }} weights) plus 16 biases; the output layer's is
+# `(16, 10)` plus 10 biases.
 #
 # ## A layer's input, output and weights
 #
