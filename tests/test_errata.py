@@ -1,9 +1,10 @@
 """The errata page's Keras 2 idioms still fail (or warn) the way the page shows.
 
-Each case runs the gallery script's Setup section and then one idiom's section, exactly as
-the page shows them, in a fresh namespace, and reads what the `keras2` helper printed. If a
-Keras release starts accepting an old line again (or changes its message), the case for
-that idiom fails and the page needs a new look.
+The idioms are split over two scripts by topic (training code; imports and files), each
+with the same Setup. Each case runs its script's Setup section and then one idiom's
+section, exactly as the page shows them, in a fresh namespace, and reads what the `keras2`
+helper printed. If a Keras release starts accepting an old line again (or changes its
+message), the case for that idiom fails and the page needs a new look.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import pytest
 from docbuild.script import parse
 
 GALLERY = Path(__file__).resolve().parent.parent / "gallery"
-SCRIPT = GALLERY / "errata" / "plot_keras3_errata.py"
+SCRIPTS = [GALLERY / "errata" / "plot_keras3_errata.py",
+           GALLERY / "errata" / "plot_keras3_modules.py"]
 NOT_IDIOMS = {"introduction", "setup"}
 NO_ERROR = "No error"
 LOGGED = "WARNING (logged by Keras)"
@@ -66,39 +68,51 @@ CASES = [pytest.param(*row, id=f"errata/{row[0]}") for row in IDIOMS]
 
 
 @cache
+def script_sections(script: Path) -> dict:
+    return {s.anchor: s for s in parse(script, GALLERY).sections}
+
+
+@cache
 def sections() -> dict:
-    return {s.anchor: s for s in parse(SCRIPT, GALLERY).sections}
+    """Every idiom section, with the script it is in (anchors are unique across both)."""
+    found = {}
+    for script in SCRIPTS:
+        for anchor, section in script_sections(script).items():
+            if anchor not in NOT_IDIOMS:
+                assert anchor not in found, f"section #{anchor} is in both errata scripts"
+                found[anchor] = (script, section)
+    return found
 
 
-def run_sections(*anchors: str) -> str:
-    """Execute the named sections in one fresh namespace; return what they printed."""
+def run_idiom(anchor: str) -> str:
+    """Execute the idiom's script's Setup, then the idiom, in one fresh namespace."""
     keras.utils.clear_session()
+    script, section = sections()[anchor]
     namespace = {"__name__": "__main__"}
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
-        for anchor in anchors:
-            code = compile(sections()[anchor].code, f"{SCRIPT}#{anchor}", "exec")
-            exec(code, namespace)
+        for part, name in ((script_sections(script)["setup"], "setup"), (section, anchor)):
+            exec(compile(part.code, f"{script}#{name}", "exec"), namespace)
     return printed.getvalue()
 
 
 def test_every_idiom_section_has_a_case() -> None:
-    untested = sorted(set(sections()) - NOT_IDIOMS - {row[0] for row in IDIOMS})
+    untested = sorted(set(sections()) - {row[0] for row in IDIOMS})
     missing = sorted({row[0] for row in IDIOMS} - set(sections()))
-    assert not untested, f"{SCRIPT.name}: sections with no row in IDIOMS: {untested}"
-    assert not missing, f"{SCRIPT.name}: IDIOMS rows with no section: {missing}"
+    assert not untested, f"errata scripts: sections with no row in IDIOMS: {untested}"
+    assert not missing, f"errata scripts: IDIOMS rows with no section: {missing}"
 
 
 @pytest.mark.parametrize("anchor, outcome, fragment", CASES)
 def test_keras2_idiom(anchor: str, outcome: str, fragment: str | tuple[str, ...], tmp_path,
                       monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)  # the sections write model files
-    printed = run_sections("setup", anchor)
+    printed = run_idiom(anchor)
     lines = [line for line in printed.splitlines() if line.startswith(outcome)]
     fragments = fragment if isinstance(fragment, tuple) else (fragment,)
     if outcome == NO_ERROR:
         ok = bool(lines) and all(part in printed for part in fragments)
     else:
         ok = all(any(part in line for line in lines) for part in fragments)
-    assert ok, (f"section #{anchor} of {SCRIPT.name}: expected the Keras 2 code to give "
-                f"{outcome} mentioning {fragment!r}; it printed:\n{printed}")
+    assert ok, (f"section #{anchor} of {sections()[anchor][0].name}: expected the Keras 2 "
+                f"code to give {outcome} mentioning {fragment!r}; it printed:\n{printed}")
