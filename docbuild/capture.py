@@ -224,6 +224,15 @@ def _reset_for_next_script(ipython) -> None:
         keras.config.set_epsilon(1e-7)
         keras.config.set_image_data_format("channels_last")
         keras.config.set_dtype_policy("float32")
+    if "tensorflow" in sys.modules:
+        # TensorFlow counts retracings process-wide and warns past a threshold, so a script
+        # would show warnings earned by the scripts before it in this kernel (issue 12).
+        try:
+            from tensorflow.python.eager.polymorphic_function import polymorphic_function as pf
+
+            pf._frequent_tracing_detector_manager = pf._FrequentTracingDetectorManager()
+        except (ImportError, AttributeError):  # a TensorFlow without it: nothing to reset
+            pass
 
 
 def install(ipython) -> None:
