@@ -62,15 +62,18 @@ model = keras.Sequential(
     name="iris_sequential",
 )
 model.summary()
+layer_params = [layer.count_params() for layer in model.layers]
+n_params = model.count_params()
 
 # %%
-# The hidden layer holds 4 x 8 weights plus 8 biases (40 parameters); the output layer
-# 8 x 3 weights plus 3 biases (27): 67 in all, every one trainable.
+# The hidden layer holds 4 x 8 weights plus 8 biases ({{ layer_params[0] }} parameters);
+# the output layer 8 x 3 weights plus 3 biases ({{ layer_params[1] }}): {{ n_params }} in
+# all, every one trainable.
 #
 # ## The same model with the functional API
 #
 # The functional API calls each layer on a tensor and builds a `Model` from inputs to
-# outputs. It describes the same network, with the same 67 parameters.
+# outputs. It describes the same network, with the same {{ n_params }} parameters.
 inputs = keras.Input(shape=(4,), name="measurements")
 hidden = layers.Dense(8, activation="relu")(inputs)
 outputs = layers.Dense(3, activation="softmax", name="species")(hidden)

@@ -79,8 +79,9 @@ param_distributions = {
     "sklearnclassifier__model_kwargs": list(model_space),
     "sklearnclassifier__fit_kwargs": fit_space,
 }
+n_candidates = len(model_space) * len(fit_space)
 print(f"{len(model_space)} model settings x {len(fit_space)} batch sizes = "
-      f"{len(model_space) * len(fit_space)} candidates")
+      f"{n_candidates} candidates")
 
 # %%
 # ## Search
