@@ -42,6 +42,8 @@ def test_the_check_sees_typed_numbers_and_ignores_computed_ones(tmp_path: Path) 
     page.write_text('<article><p>The accuracy is 0.97 after epoch 12, on (1797, 8, 8) digits, '
                     'in 3.2 s; it has <span class="computed">25,636,712</span> parameters.</p>'
                     '<pre><code>x = 0.5</code></pre>'
-                    '<div data-search-exclude><p>loss: 0.1234</p></div></article>')
+                    '<div data-search-exclude><p>loss: 0.1234</p></div>'
+                    '<div class="params"><p>Total params: 16,459</p></div>'
+                    '<div class="output"><p>accuracy 0.5</p></div></article>')
     found = [f.number for f in findings(tmp_path / "site", tmp_path)]
     assert found == ["0.97", "epoch 12", "(1797, 8, 8)", "3.2 s"], found
