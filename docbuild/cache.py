@@ -57,6 +57,7 @@ NOT_GLUE = frozenset({
     "publish.py",  # swaps the built site in
     "render.py",  # Markdown of outputs, from records
     "serve.py",  # the live preview
+    "mkdocs_hooks.py",  # keeps notebook views out of MkDocs' search
     "site.py",  # writes the generated tree
     "zensical.py",  # renders the tree with Zensical
 })
@@ -99,7 +100,8 @@ class CacheKeyError(Exception):
 
 def forget() -> None:
     """Drop what this process has learnt about its environment (tests, a long `serve`)."""
-    for function in (_kernel_environment, _installed_distributions, _distribution, _closure,
+    for function in (_kernel_environment, _kernel_changes, _installed_distributions,
+                     _distribution, _closure,
                      _dot, _glue_digest, device):
         function.cache_clear()
 
@@ -111,12 +113,22 @@ def _kernel_environment(budget: str) -> dict[str, str]:
     return kernel_env(budget)
 
 
+@cache
+def _kernel_changes(budget: str) -> frozenset[str]:
+    """The variables kernel_env sets or changes, against the environment of that same call
+    (never against os.environ later: pytest, for one, changes PYTEST_CURRENT_TEST per test)."""
+    from .execute import kernel_env
+
+    before = dict(os.environ)
+    return frozenset(name for name, value in kernel_env(budget).items()
+                     if before.get(name) != value)
+
+
 def kernel_variables(budget: str) -> dict[str, str]:
     """The kernel's environment variables that can change what a script computes."""
-    env = _kernel_environment(budget)
+    env, changed = _kernel_environment(budget), _kernel_changes(budget)
     return {name: value for name, value in sorted(env.items())
-            if name not in ENV_COVERED
-            and (name.startswith(ENV_PREFIXES) or os.environ.get(name) != value)}
+            if name not in ENV_COVERED and (name.startswith(ENV_PREFIXES) or name in changed)}
 
 
 def keras_config(env: dict[str, str]) -> dict:

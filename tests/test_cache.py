@@ -398,3 +398,15 @@ def test_computing_keys_imports_no_backend(script: Path) -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=ROOT, check=True)
     assert result.stdout.strip() == "[]", f"computing a key imported {result.stdout.strip()}"
+
+
+def test_a_variable_the_kernel_does_not_set_cannot_change_the_key_later(monkeypatch) -> None:
+    """pytest changes PYTEST_CURRENT_TEST before every test: a key computed in one test must
+    equal the key the build (a subprocess started in another) computed for the same script."""
+    script = ROOT / "gallery" / "model-lifecycle" / "plot_iris_classifier.py"
+    cache.forget()
+    monkeypatch.setenv("SOME_TEST_RUNNER_VARIABLE", "test one")
+    first = cache.script_key(script, "quick")
+    monkeypatch.setenv("SOME_TEST_RUNNER_VARIABLE", "test two")
+    assert cache.script_key(script, "quick") == first
+    cache.forget()
