@@ -141,8 +141,8 @@ def render_gallery(kind: str, record: Record, anchor: str | None, page_dir: str,
         return figure(numbers[0])
     section = _section(record, anchor, fail)
     name = record.script.split("/")[1]
-    if kind == "code":
-        return fence(section.code, "python", f"{name}: {section.heading}")
+    if kind == "code":  # searchable on the script's own page: indexed once, not twice
+        return fence(section.code, "python", f"{name}: {section.heading}", searched=False)
     return outputs_markdown(section.outputs, figure, title=f"Output of {name}")
 
 

@@ -21,12 +21,16 @@ def indent(text: str, prefix: str) -> str:
     return "\n".join(prefix + line if line.strip() else line for line in text.splitlines())
 
 
-def fence(body: str, lang: str, title: str | None = None, output: bool = False) -> str:
-    """A fenced block; an output fence is marked for CSS and left out of search."""
+def fence(body: str, lang: str, title: str | None = None, output: bool = False,
+          searched: bool = True) -> str:
+    """A fenced block; an output fence is marked for CSS and left out of search, and so is
+    code that is searchable elsewhere (``searched=False``)."""
     ticks = "````" if "```" in body else "```"
     attrs = [f".{lang}"]
     if output:
         attrs += [".output", SEARCH_EXCLUDE]
+    elif not searched:
+        attrs.append(SEARCH_EXCLUDE)
     if title:
         attrs.append(f'title="{title}"')
     return f"{ticks} {{ {' '.join(attrs)} }}\n{body.rstrip()}\n{ticks}"

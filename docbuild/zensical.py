@@ -3,10 +3,10 @@
 Zensical reads mkdocs.yml itself; it runs no MkDocs plugins (mkdocs-jupyter and minify are
 ignored, search is its own) and takes no output folder on its command line, so the build
 writes `mkdocs.zensical.yml`: mkdocs.yml with only `site_dir` changed (to a folder in
-build/, since Zensical writes only inside the project), runs `zensical build --strict` on
-it, and moves the site where it was asked for. Everything the pages need is already in build/docs and
-build/overrides (`python -m docbuild site`), which is why both generators publish the same
-pages. What differs: the notebook views (`gallery/*/*/notebook.ipynb`) are rendered by
+build/, since Zensical writes only inside the project), runs `zensical build --strict`
+on it, and moves the site where it was asked for. Everything the pages need is already
+in build/docs and build/overrides (`python -m docbuild site`), which is why both
+generators publish the same pages. What differs: the notebook views (`gallery/*/*/notebook.ipynb`) are rendered by
 mkdocs-jupyter under MkDocs and copied as files by Zensical, and Zensical's search index
 is its own (`search.json`).
 """
@@ -48,7 +48,9 @@ def build(site_dir: Path) -> None:
     inside = conf.generated_dir / "site-zensical"
     shutil.rmtree(inside, ignore_errors=True)
     config = write_config(inside)
-    result = subprocess.run([executable, "build", "--strict", "--clean", "-f", str(config)],
+    # Never --clean: Zensical keeps its cache in .cache/, beside the gallery's own results,
+    # and --clean empties the whole folder (every script would run again).
+    result = subprocess.run([executable, "build", "--strict", "-f", str(config)],
                             cwd=conf.root, capture_output=True, text=True)
     output = result.stdout + result.stderr
     if result.returncode != 0 or not (inside / "index.html").is_file():

@@ -62,7 +62,8 @@ def server(site: Path):
 # Findings that are reported, not failed on (axe-core's moderate and minor violations, how
 # the copy-runs were kept offline): tests record them with `record_property`, and they are
 # listed at the end of every run.
-REPORTED = ("axe moderate/minor", "copy-runs offline by", "browser visit retried")
+REPORTED = ("axe moderate/minor", "copy-runs offline by", "browser visit retried",
+            "serve save-to-page")
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

@@ -37,7 +37,7 @@ assert len(GALLERY) >= MIN_GALLERY_PAGES, (
     f"expected at least {MIN_GALLERY_PAGES} scripts in {ROOT}/gallery/*/plot_*.py, "
     f"found {GALLERY}")
 PAGES = ([("" if c == "index" else f"{c}/") for c in CHAPTERS]
-         + ["gallery/", "gallery/times/"] + GALLERY)
+         + ["gallery/", "gallery/times/", "reference/layers/"] + GALLERY)
 SCHEMES = ("light", "dark")
 SERIOUS = {"serious", "critical"}
 BROWSERS = int(os.environ.get("KERAS_REF_BROWSERS", "3"))

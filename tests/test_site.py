@@ -130,6 +130,9 @@ def test_gallery_index_and_times_list_every_script(site: Path) -> None:
 
 def test_search_index_stays_proportional_to_the_prose(site: Path) -> None:
     """Captured outputs are excluded from search: the index grows with what authors write."""
+    docs = json.loads((site / "search" / "search_index.json").read_text())["docs"]
+    views = [d["location"] for d in docs if "/notebook/" in d["location"]]
+    assert not views, f"notebook views are indexed (docbuild/mkdocs_hooks.py): {views[:3]}"
     index = (site / "search" / "search_index.json").stat().st_size
     written = sum(p.stat().st_size for p in [*(ROOT / "docs").glob("*.md"), *SCRIPTS])
     assert index <= 1.5 * written, (
