@@ -54,6 +54,11 @@ def shard_of(paths: list[Path], shard: str | None) -> list[Path]:
     return paths[index - 1 :: count]
 
 
+def entry_of(conf: Settings, path: Path, mode: str) -> Path:
+    """The cache entry of a script for its current key: .cache/gallery/slug/stem/key."""
+    return conf.cache_dir / path.parent.name / path.stem / script_key(path, mode)
+
+
 def name_of(conf: Settings, path: Path) -> str:
     """'slug/plot_x.py', how chapters name a script."""
     return path.relative_to(conf.gallery_dir).as_posix()
@@ -71,8 +76,7 @@ def plan(conf: Settings, paths: list[Path], mode: str,
             if failed is not None:
                 failed[name_of(conf, path)] = str(err)
             continue
-        key = script_key(path, mode)
-        jobs.append(Job(script, conf.cache_dir / script.slug / path.stem / key))
+        jobs.append(Job(script, entry_of(conf, path, mode)))
     if errors and failed is None:
         raise GalleryError("\n".join(errors))
     return jobs
@@ -187,9 +191,7 @@ def load_record(name: str) -> Record | None:
     path = conf.gallery_dir / name
     if not path.is_file() or path.parent.parent != conf.gallery_dir:
         return None
-    slug, file_name = name.split("/", 1)
-    record = conf.cache_dir / slug / Path(file_name).stem / script_key(path, budget())
-    record = record / "record.json"
+    record = entry_of(conf, path, budget()) / "record.json"
     if not record.is_file():
         raise GalleryError(f"gallery/{name} has not been executed: run "
                            "`python -m docbuild gallery` (or the build) first")

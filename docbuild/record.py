@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import json
 import re
 import shutil
 from pathlib import Path
@@ -82,8 +83,6 @@ def _info(cell) -> dict:
 
 
 def _provenance(notebook) -> Provenance:
-    import json
-
     last = notebook.cells[-1]
     text = "".join(o.get("text", "") for o in last.get("outputs", []) if o.get("name") == "stdout")
     return Provenance(**json.loads(text.strip().splitlines()[-1]))
