@@ -6,8 +6,9 @@ writes `mkdocs.zensical.yml`: mkdocs.yml with only `site_dir` changed (to a fold
 build/, since Zensical writes only inside the project), runs `zensical build --strict`
 on it, and moves the site where it was asked for. Everything the pages need is already
 in build/docs and build/overrides (`python -m docbuild site`), which is why both
-generators publish the same pages. What differs: the notebook views (`gallery/*/*/notebook.ipynb`) are rendered by
-mkdocs-jupyter under MkDocs and copied as files by Zensical, and Zensical's search index
+generators publish the same pages. What differs: the notebook views
+(`gallery/*/*/notebook.ipynb`) are rendered by mkdocs-jupyter under MkDocs and copied as
+files by Zensical, and Zensical's search index
 is its own (`search.json`).
 """
 

@@ -87,7 +87,8 @@ print("output mean", np.round(ops.convert_to_numpy(ops.mean(out, axis=0)), 2),
 # %%
 # Each training call also moves the moving statistics a small step towards the batch's:
 # `moving_mean * momentum + batch_mean * (1 - momentum)`, with `momentum` {{ bn_momentum }}
-# by default, so each update keeps {{ bn_momentum | .0% }} of the old value. At inference (`training=False`, what `predict` and `evaluate`
+# by default, so each update keeps {{ bn_momentum | .0% }} of the old value. At inference
+# (`training=False`, what `predict` and `evaluate`
 # use) the layer normalizes with those moving statistics instead, so one sample's output
 # never depends on the other samples in its batch.
 print("moving mean after one batch:", np.round(ops.convert_to_numpy(standalone.moving_mean), 3))

@@ -125,7 +125,8 @@ plt.show()
 # batches, although both see the same 600 points. Each epoch also pays a cost that does
 # not depend on the batch size (the validation pass, the callbacks): for a model this
 # small, that overhead is a large share of the epoch: here 75 times more updates (batch
-# size 8 against 600) take {{ time_ratio | .1f }} times as long. With a large model the arithmetic dominates instead,
+# size 8 against 600) take {{ time_ratio | .1f }} times as long. With a large model the
+# arithmetic dominates instead,
 # and large batches on a GPU process many more samples per second.
 fig, (ax_ms, ax_updates) = plt.subplots(1, 2, figsize=(9, 3.5))
 labels = [str(b) for b in batch_sizes]

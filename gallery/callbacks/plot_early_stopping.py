@@ -119,7 +119,8 @@ callbacks = [early_stopping, checkpoint]
 # ## Write TensorBoard logs
 #
 # The `TensorBoard` callback writes the losses and metrics of every epoch as event files
-# under `logs/` (its `write_graph` option is "not supported at this time" in Keras {{ keras_version }},
+# under `logs/` (its `write_graph` option is "not supported at this time" in Keras
+# {{ keras_version }},
 # so expect no graph of the training step). It writes them with TensorFlow's summary
 # writer, which needs both `tensorflow` and the `tensorboard` package; where either is
 # missing we say so and train without it.

@@ -117,7 +117,8 @@ plt.show()
 # %%
 # ## Predict
 #
-# `predict` returns one row of {{ n_classes | , }} probabilities per image. With random weights they are
+# `predict` returns one row of {{ n_classes | , }} probabilities per image. With random weights
+# they are
 # meaningless, so we show only the shape and the five highest class indices;
 # `keras.ops.top_k` finds them. With the ImageNet weights,
 # `decode_predictions(probabilities, top=1)` would turn each row into a list of

@@ -101,7 +101,8 @@ reloaded = keras.saving.load_model("digits_custom.keras")
 same = bool(np.allclose(model.predict(x_test, verbose=0), reloaded.predict(x_test, verbose=0)))
 print("reloaded layer:", type(reloaded.get_layer("channel_scale")).__name__)
 print("same predictions:", same)
-print("learned scales:", np.round(ops.convert_to_numpy(reloaded.get_layer("channel_scale").scale), 2))
+scales = ops.convert_to_numpy(reloaded.get_layer("channel_scale").scale)
+print("learned scales:", np.round(scales, 2))
 
 # %%
 # ## Without registration

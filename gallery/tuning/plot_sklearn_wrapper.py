@@ -118,7 +118,8 @@ print("epochs trained:", len(classifier.history_.history["loss"]))
 # test set. `cross_val_score` with `cv=3` trains three fresh models, each on two thirds of
 # the training data, scores each on the remaining third, and returns the three accuracies.
 #
-# scikit-learn clones the estimator for every fold, and in Keras {{ keras_version }} the wrapper's clone
+# scikit-learn clones the estimator for every fold, and in Keras {{ keras_version }} the
+# wrapper's clone
 # drops `fit_kwargs`. We therefore hand the fit arguments to `cross_val_score` with
 # `params=`, addressed to the pipeline step by its name.
 from sklearn.model_selection import cross_val_score
