@@ -29,14 +29,17 @@ has_tensorflow = importlib.util.find_spec("tensorflow") is not None
 #
 # Photos usually arrive as files, one folder per class. We make such a folder from
 # scikit-learn's 8x8 digits: each digit becomes a grayscale PNG (pixel values 0 to 255)
-# in `digits/0/`, `digits/1/` and so on, inside a temporary folder.
+# in `digits/0/`, `digits/1/` and so on, inside a temporary folder. (The quick budget
+# of the tests writes fewer files.)
 from PIL import Image
 from sklearn.datasets import load_digits
 
 digits = load_digits()
+n_images = 800 if QUICK else len(digits.images)
 workdir = tempfile.TemporaryDirectory()
 root = os.path.join(workdir.name, "digits")
-for number, (image, label) in enumerate(zip(digits.images, digits.target)):
+for number, (image, label) in enumerate(zip(digits.images[:n_images],
+                                            digits.target[:n_images])):
     os.makedirs(os.path.join(root, str(label)), exist_ok=True)
     pixels = (image * 255 / 16).astype("uint8")  # 0..16 -> 0..255
     Image.fromarray(pixels).save(os.path.join(root, str(label), f"{number:04d}.png"))

@@ -79,9 +79,10 @@ def make_classifier(first_layers, inputs):
 in_model = make_classifier([normalizer], keras.Input(shape=(3,)))
 in_pipeline = make_classifier([], keras.Input(shape=(3,)))
 in_model.summary()
+norm_weights = sum(int(np.prod(w.shape)) for w in normalizer.weights)
 
 # %%
-# The `Normalization` layer holds 2 x 3 + 1 = 7 weights (a mean and a variance per
+# The `Normalization` layer holds {{ norm_weights }} weights (a mean and a variance per
 # feature and a sample count), none of them trainable; the arithmetic table above counts
 # them.
 #
