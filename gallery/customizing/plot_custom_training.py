@@ -12,9 +12,8 @@ reproduce plain `fit`.
 # %%
 # ## Setup
 #
-# Seed everything; the quick budget (the tests) trains for fewer epochs. The training
-# step is the one place where Keras code depends on the backend, so we note which one
-# runs this script.
+# Seed everything (the quick budget trains for fewer epochs), and note the backend: the
+# training step is the one place where Keras code depends on it.
 import os
 
 import keras
@@ -150,13 +149,11 @@ class TorchStep(GradNormModel):
 # %%
 # ## train_step with JAX
 #
-# JAX differentiates pure functions, so on JAX `fit` hands the step every variable's
-# value in `state` and takes the new values back; the step must not assign to variables.
-# `stateless_call` and `stateless_compute_loss` are the model's call and loss as pure
-# functions, the optimizer's `stateless_apply` and each metric's `stateless_update_state`
-# return new values instead of assigning them. (Do not call the helper
-# `compute_loss_and_updates`: the JAX trainer's own `test_step` calls a method of that
-# name, with other arguments.)
+# JAX differentiates pure functions, so `fit` hands the step every variable's value in
+# `state` and takes new values back: nothing is assigned. `stateless_call`,
+# `stateless_compute_loss`, `stateless_apply` and `stateless_update_state` return new
+# values. (Do not name the helper `compute_loss_and_updates`: the JAX trainer's own
+# `test_step` calls a method of that name, with other arguments.)
 
 
 class JAXStep(GradNormModel):
@@ -204,8 +201,6 @@ custom_history = custom.fit(x_train, y_train, batch_size=batch_size, epochs=epoc
                             shuffle=False, verbose=0).history
 step_gap = float(np.max(np.abs(np.subtract(custom_history["loss"], fit_losses))))
 print(f"{step_class_name} logged:", sorted(custom_history))
-print(f"loss {custom_history['loss'][0]:.4f} after epoch 1, "
-      f"{custom_history['loss'][-1]:.4f} after {epochs}")
 print(f"largest difference from plain fit: {step_gap:.1e}")
 
 # %%
@@ -214,9 +209,8 @@ print(f"largest difference from plain fit: {step_gap:.1e}")
 #
 # ## The one backend-specific function of a training loop
 #
-# Without `fit` we write the loop ourselves, and the only part that depends on the
-# backend is computing the gradients of one batch. Each function below does one training
-# step (forward pass, gradients, update) and returns the loss and the gradients.
+# Without `fit`, only the gradients of one batch depend on the backend. Each function
+# makes one training step (forward pass, gradients, update), returns loss and gradients.
 
 
 def tensorflow_step(model, optimizer, loss_fn, x, y):
@@ -259,8 +253,7 @@ def jax_step(model, optimizer, loss_fn, x, y):
 # ## Train with a loop of your own
 #
 # The rest is backend-agnostic: slice the batches, call the step, accumulate the loss in
-# a metric, reset it every epoch. Everything `fit` did for us (shuffling, callbacks,
-# validation, compiling the step into a graph) is now ours to add or leave out.
+# a metric reset every epoch. Shuffling, callbacks, validation are ours to add.
 train_one_batch = {"tensorflow": tensorflow_step, "torch": torch_step,
                    "jax": jax_step}[backend_name]
 loop_model = build()
@@ -287,8 +280,8 @@ print(f"largest difference from plain fit: {loop_gap:.1e}")
 #
 # ## Compare the curves
 #
-# The three runs draw one curve. The gradient norm, which only our step logs, tells
-# what the loss curve cannot: how large the updates the optimizer is given still are.
+# The gradient norm, which only our step logs, shows how large the gradients the
+# optimizer receives still are, which the loss curve does not.
 import matplotlib.pyplot as plt
 
 epoch_numbers = np.arange(1, epochs + 1)
@@ -309,14 +302,12 @@ plt.show()
 # %%
 # ## Evaluate
 #
-# All three models were trained identically, so they score the same on the test set.
+# The three models made the same updates, so their test losses should agree.
 # `evaluate` runs Keras's own `test_step`, which never updates the gradient-norm tracker.
 test_losses = {}
 for name, trained in (("fit", reference), ("train_step", custom), ("loop", loop_model)):
     y_pred = trained(x_test)  # one batch: a plain call is enough
     test_losses[name] = float(loss_fn(ops.convert_to_tensor(y_test), y_pred))
-    accuracy = float(ops.mean(ops.cast(ops.equal(ops.cast(y_pred > 0.5, "float32"),
-                                                  y_test), "float32")))
-    print(f"{name:10}: test loss {test_losses[name]:.4f}, accuracy {accuracy:.3f}")
+    print(f"{name:10}: test loss {test_losses[name]:.4f}")
 custom_scores = custom.evaluate(x_test, y_test, verbose=0, return_dict=True)
 print("evaluate with the custom model:", {k: round(v, 4) for k, v in custom_scores.items()})
