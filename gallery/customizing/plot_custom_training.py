@@ -204,7 +204,7 @@ print(f"{step_class_name} logged:", sorted(custom_history))
 print(f"largest difference from plain fit: {step_gap:.1e}")
 
 # %%
-# On the {{ backend_name }} backend `fit` ran `{{ step_class_name }}`; its losses
+# On the {{ backend_name }} backend `fit` ran the step of {{ step_class_name }}; its losses
 # differ from plain `fit`'s by at most {{ step_gap | .1e }}.
 #
 # ## The one backend-specific function of a training loop
