@@ -137,7 +137,7 @@ for row, layer in enumerate([augment, flip]):
         axes[row, column].imshow(layer(sample, training=True)[0, ..., 0], cmap="gray_r")
 for ax in axes.flat:
     ax.set(xticks=[], yticks=[])  # keep the frame: it shows the shifts
-axes[0, 0].set_ylabel("rotate,\nzoom, shift", fontsize=8)
+axes[0, 0].set_ylabel("augment", fontsize=8)
 axes[1, 0].set_ylabel("RandomFlip", fontsize=8)
 axes[0, 0].set_title("original", fontsize=9)
 fig.suptitle("One digit (left) and six random draws of each augmentation")

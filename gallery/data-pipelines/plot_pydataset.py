@@ -178,6 +178,11 @@ timing_epochs = len(seconds)  # one epoch per setting
 # One epoch sleeps {{ sleep_per_epoch | .2f }} s in total. In this build the epoch took
 # {{ one_worker_s | .2f }} s with one worker and {{ four_workers_s | .2f }} s with four: while
 # the model trains on a batch, other threads are already waiting on the next reads.
+#
+# ## Compare the epoch times
+#
+# The dotted line is the time the epoch spends sleeping; with one worker all of it adds
+# to the training steps.
 import matplotlib.pyplot as plt
 
 fig, ax = plt.subplots(figsize=(6, 3))
