@@ -81,7 +81,7 @@ else:  # the function needs TensorFlow (or grain): read the files ourselves
 print("class names:", class_names)
 
 # %%
-# On TensorFlow the result is a `tf.data.Dataset` (here `{{ dataset_type }}`); it is
+# On TensorFlow the result is a `tf.data.Dataset` (here a {{ dataset_type }}); it is
 # one even on JAX or PyTorch, since the function is built on `tf.data`, and `fit`
 # accepts it on every backend.
 #
