@@ -158,8 +158,8 @@ print("each epoch read every batch exactly once:", every_batch_once)
 #
 # With the default `workers=1` the batches are read one after the other, in the training
 # thread, so every read adds to the epoch. With `workers=4`, `fit` starts four threads
-# that read batches ahead into a queue of at most `max_queue_size` batches. We give each
-# read a `delay` of 50 ms, like a slow disk, and time one epoch for each setting.
+# that read batches ahead into a queue of at most `max_queue_size` batches. We make each
+# read sleep for `delay` seconds, like a slow disk, and time one epoch for each setting.
 delay = 0.05
 seconds = {}
 for workers in (1, 2, 4):
