@@ -56,7 +56,7 @@ def make_pairs(x, y, n_pairs):
     return {"left": x[left], "right": x[right]}, same.astype("float32")
 
 
-n_pairs = 2000 if QUICK else 8000
+n_pairs = 1500 if QUICK else 8000
 pairs_train, same_train = make_pairs(x_train, y_train, n_pairs)
 pairs_test, same_test = make_pairs(x_test, y_test, 1000)
 print("training pairs:", pairs_train["left"].shape, "x 2, share of same-digit pairs:",
@@ -144,7 +144,7 @@ draw(siamese, "siamese.png")
 # Binary cross-entropy on the same/different label. Validation uses the test pairs.
 siamese.compile(optimizer=keras.optimizers.Adam(learning_rate=0.003),
                 loss="binary_crossentropy", metrics=["accuracy"])
-epochs = 5 if QUICK else 15
+epochs = 4 if QUICK else 15
 history = siamese.fit(pairs_train, same_train, validation_data=(pairs_test, same_test),
                       epochs=epochs, batch_size=64, verbose=0)
 print(f"after {epochs} epochs: accuracy {history.history['accuracy'][-1]:.3f}, "
