@@ -27,6 +27,11 @@ def site(tmp_path_factory) -> Path:
     """Build the whole site once (quick budget) with `mkdocs build --strict`, as
     `nox -s build` does; many tests inspect the result.
 
+    Under pytest-xdist every worker asks for it: the first builds it into a folder all
+    workers share, under a file lock, and the others wait for that one build (a second
+    `docbuild site` in the same tree would race the first). A failed build is recorded
+    beside it, so each worker fails with the same message instead of building again.
+
     DOCBUILD_SITE=<folder of a site already built> builds nothing and returns that folder
     (CI checks the links and pages of the published full-budget site this way).
     """
@@ -35,12 +40,24 @@ def site(tmp_path_factory) -> Path:
         assert (built / "index.html").is_file(), (
             f"DOCBUILD_SITE={built} should name a built site (a folder with index.html)")
         return built
-    out = tmp_path_factory.mktemp("site")
-    env = dict(os.environ, KERAS_REF_BUDGET="quick", NO_MKDOCS_2_WARNING="1")
-    for command in (["docbuild", "site"], ["mkdocs", "build", "--strict", "-d", str(out)]):
-        result = subprocess.run([sys.executable, "-m", *command], cwd=ROOT, env=env,
-                                capture_output=True, text=True, timeout=1800)
-        assert result.returncode == 0, f"{' '.join(command)} failed:\n{result.stderr[-6000:]}"
+    from filelock import FileLock
+
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, above each worker's own
+    out, failed = shared / "site", shared / "site-build-failed.txt"
+    with FileLock(shared / "site.lock"):
+        if failed.exists():
+            pytest.fail(failed.read_text(), pytrace=False)
+        if (out / "index.html").is_file():
+            return out
+        env = dict(os.environ, KERAS_REF_BUDGET="quick", NO_MKDOCS_2_WARNING="1")
+        for command in (["docbuild", "site"], ["mkdocs", "build", "--strict", "-d", str(out)]):
+            result = subprocess.run([sys.executable, "-m", *command], cwd=ROOT, env=env,
+                                    capture_output=True, text=True, timeout=1800)
+            if result.returncode != 0:
+                failed.write_text(f"{' '.join(command)} failed:\n{result.stderr[-6000:]}")
+                pytest.fail(failed.read_text(), pytrace=False)
     return out
 
 

@@ -1,7 +1,9 @@
 """The built site in a real browser: every page loads clean, offline, accessible.
 
 Debian's chromium is driven by Playwright (no browser download); axe-core comes with
-axe-playwright-python. Screenshots of every chapter go to .cache/screenshots/ (a CI artifact).
+axe-playwright-python. With KERAS_REF_SCREENSHOTS=1 (CI sets it), screenshots of every
+chapter go to .cache/screenshots/ (a CI artifact): a full-page screenshot is a tenth of a
+visit's time, and no test reads it.
 
 Every page is visited once in each colour scheme by one session fixture, several browsers
 at a time (KERAS_REF_BROWSERS, default 3: most of a visit is waiting for the network to
@@ -22,6 +24,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / ".cache" / "screenshots"
+SCREENSHOTS = os.environ.get("KERAS_REF_SCREENSHOTS") == "1"
 # CHROME_PATH names another installed Chromium-based browser (a CI image's Chrome, say).
 CHROMIUM = os.environ.get("CHROME_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -117,7 +120,7 @@ async def _visit(browser, server: str, path: str, scheme: str, seen: dict) -> No
         await page.wait_for_load_state("networkidle")
         seen["step"] = "running axe-core"
         seen["violations"] = (await Axe().run(page)).response["violations"]
-        if not path.startswith("gallery/"):
+        if SCREENSHOTS and not path.startswith("gallery/"):
             seen["step"] = "taking the screenshot"
             SHOTS.mkdir(parents=True, exist_ok=True)
             shown = await page.evaluate("document.body.getAttribute('data-md-color-scheme')")
