@@ -75,7 +75,7 @@ params_per_sample = n_params // len(x_train)
 # Trained for long enough, the network fits its training points ever more closely. The
 # question is what happens on the points it has not seen. Validation makes no updates,
 # so it runs in one batch of all 500 points (`validation_batch_size`; by default it
-# would use the training batch size, 50 small steps every epoch).
+# would use the training batch size: many small steps every epoch).
 epochs = 5 if QUICK else 24
 batch_size = 10
 fit_args = dict(validation_data=(x_val, y_val), validation_batch_size=len(x_val),
@@ -91,7 +91,7 @@ print(f"after {epochs} epochs: training accuracy {train_acc:.3f}, validation {va
 # %%
 # ## Plot the learning curves
 #
-# Left, the training loss falls at every epoch, while the validation loss bottoms out
+# Left, the training loss keeps falling, while the validation loss bottoms out
 # (dotted line, epoch {{ best_epoch }}) and ends {{ val_rise | .3f }} above its lowest
 # value. Right, the decision boundary the network ended with: it bends around
 # individual training points, noise included, which is exactly what does not carry
@@ -133,9 +133,10 @@ print(f"sum: {l2_penalty:.4f}, by hand: {by_hand:.4f}")
 
 # %%
 # The penalty is part of the loss that `fit` minimizes, and of the `loss` that
-# `evaluate` reports, validation included: `val_loss` is the cross-entropy **plus**
-# {{ l2_penalty | .3f }} here. To compare models with and without a penalty, compare a
-# metric that leaves it out: the `ce` metric is the plain cross-entropy.
+# `evaluate` reports, validation included: for this untrained model, the loss is the
+# cross-entropy **plus** {{ l2_penalty | .3f }}. To compare models with and without a
+# penalty, compare a metric that leaves it out: the `ce` metric is the plain
+# cross-entropy.
 scores = l2_model.evaluate(x_val, y_val, batch_size=len(x_val), verbose=0,
                            return_dict=True)
 penalty_in_loss = scores["loss"] - scores["ce"]
