@@ -75,8 +75,8 @@ make_model(0.1).summary()
 # - **ReduceLROnPlateau**: a callback that multiplies the rate by `factor` when the
 #   validation loss has not improved for `patience` epochs.
 initial_rate = 0.2
-epochs = 4 if QUICK else 20
-halve_every = 2 if QUICK else 5
+epochs = 4 if QUICK else 16
+halve_every = 2 if QUICK else 4
 
 
 def halve(epoch, learning_rate):
@@ -127,11 +127,17 @@ plateau_rates = histories["ReduceLROnPlateau"]["learning_rate"]
 plateau_cuts = int(np.sum(np.diff(plateau_rates) < 0))
 if plateau_cuts:  # the first epoch trained at a reduced rate, counted from 1
     first_cut = int(np.argmax(np.diff(plateau_rates) < 0)) + 2
-    plateau_story = (f"cut the rate {plateau_cuts} times, first for epoch {first_cut} "
-                     "(until then its run is the constant run, step for step: same "
-                     "weights, same rate)")
+    before = slice(0, first_cut - 1)
+    same_until_cut = np.allclose(histories["constant"]["val_loss"][before],
+                                 histories["ReduceLROnPlateau"]["val_loss"][before])
+    plateau_story = (f"cut the rate once, from epoch {first_cut} on" if plateau_cuts == 1
+                     else f"cut the rate {plateau_cuts} times, first from epoch {first_cut} on")
+    if same_until_cut:
+        plateau_story += (" (until then its run is the constant run, step for step: same "
+                          "weights, same rate)")
 else:
-    plateau_story = "never cut the rate: the validation loss kept improving"
+    plateau_story = ("never cut the rate: the validation loss never went `patience` "
+                     "epochs without improving")
 tail = min(5, epochs)  # how much the validation loss still moves over the last epochs
 last_range = {name: max(h["val_loss"][-tail:]) - min(h["val_loss"][-tail:])
               for name, h in histories.items()}

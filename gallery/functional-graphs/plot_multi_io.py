@@ -63,8 +63,8 @@ from keras import layers
 
 features_in = keras.Input(shape=(4,), name="features")
 district_in = keras.Input(shape=(1,), dtype="int32", name="district")
-embedded = layers.Embedding(n_districts, 3, name="district_embedding")(district_in)
-embedded = layers.Flatten(name="flatten")(embedded)  # (None, 1, 3) -> (None, 3)
+looked_up = layers.Embedding(n_districts, 3, name="district_embedding")(district_in)
+embedded = layers.Flatten(name="flatten")(looked_up)  # one row of numbers per house
 merged = layers.Concatenate(name="concatenate")([features_in, embedded])
 hidden = layers.Dense(32, activation="relu", name="trunk_1")(merged)
 hidden = layers.Dense(32, activation="relu", name="trunk_2")(hidden)
@@ -110,9 +110,10 @@ draw(model, "houses.png")
 # ## Compile with one loss per output
 #
 # `loss`, `loss_weights` and `metrics` take dictionaries keyed by output name. The total
-# loss that the optimizer minimizes is the weighted sum of the per-output losses. Mean
-# squared error on prices of this scale is several times larger than the cross-entropy
-# of three classes, so a weight of 0.5 on the price keeps it from drowning the demand.
+# loss that the optimizer minimizes is the weighted sum of the per-output losses. A mean
+# squared error on prices and a cross-entropy over three classes are not on the same
+# scale; evaluating the untrained model measures how far apart they start. A weight of
+# 0.5 on the price reduces its pull on the shared trunk.
 loss_weights = {"price": 0.5, "demand": 1.0}
 model.compile(
     optimizer=keras.optimizers.Adam(learning_rate=0.003),
@@ -120,8 +121,14 @@ model.compile(
     loss_weights=loss_weights,
     metrics={"price": ["mae"], "demand": ["accuracy"]},
 )
+initial = model.evaluate(x_train, y_train, verbose=0, return_dict=True)
+initial_ratio = initial["price_loss"] / initial["demand_loss"]
+print(f"before training: price_loss {initial['price_loss']:.3f}, "
+      f"demand_loss {initial['demand_loss']:.3f}")
 
 # %%
+# Before training, the price's loss is {{ initial_ratio | .1f }} times the demand's.
+#
 # ## A misspelt output name
 #
 # A loss keyed by a name that is no output is an error. We try one on a copy of the
@@ -226,15 +233,17 @@ for i in range(3):
 # %%
 # ## When the parts do not add up
 #
-# With the default 32 houses a batch, the 400 test houses make 12 full batches and a
-# short one of 16. We evaluate again that way and measure the same gap.
+# With the default 32 houses a batch, the test houses make full batches and a short
+# last one. We evaluate again that way and measure the same gap.
 backend = keras.backend.backend()
+full_batches, short_batch = divmod(len(y_test["demand"]), 32)
 uneven_gap = weighted_gap(model.evaluate(x_test, y_test, batch_size=32, verbose=0,
                                          return_dict=True))
 print(f"backend {backend}: gap with batches of 40: {even_gap:.1e}, of 32: {uneven_gap:.1e}")
 
 # %%
-# With batches of 32 the gap is {{ uneven_gap | .1e }} (backend {{ backend }}), against
+# That is {{ full_batches }} batches of 32 and one of {{ short_batch }}. With them the gap
+# is {{ uneven_gap | .1e }} (backend {{ backend }}), against
 # {{ even_gap | .1e }} with batches of 40. The total loss is averaged over houses. On
 # TensorFlow the compiled step does not know a batch's size when it records each
 # output's loss, so those entries are averaged over batches, and the short last batch

@@ -87,7 +87,7 @@ encoder_params = encoder.count_params()
 left_in = keras.Input(shape=(64,), name="left")
 right_in = keras.Input(shape=(64,), name="right")
 code_left, code_right = encoder(left_in), encoder(right_in)
-difference = ops.abs(code_left - code_right)  # (None, 16)
+difference = ops.abs(code_left - code_right)  # one value per code component
 same_out = layers.Dense(1, activation="sigmoid", name="same")(difference)
 siamese = keras.Model({"left": left_in, "right": right_in}, same_out, name="siamese")
 siamese.summary()
