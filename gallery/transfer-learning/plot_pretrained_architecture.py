@@ -91,12 +91,18 @@ outputs = layers.Dense(n_classes, activation="softmax", name="head")(x)
 model = keras.Model(inputs, outputs, name="transfer_mobilenet")
 model.compile(optimizer=keras.optimizers.Adam(1e-3),
               loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-model.summary()
 frozen = counts(model)
+for layer in model.layers:
+    print(f"{layer.name:22} {type(layer).__name__:14} {layer.count_params():>10,} parameters")
+print(f"trainable {frozen[0]:,}, non-trainable {frozen[1]:,}")
 
 # %%
 # Only the head is trainable: {{ frozen[0] | , }} = {{ n_features | , }} x {{ n_classes }}
-# + {{ n_classes }} parameters; the {{ frozen[1] | , }} of the base are not.
+# + {{ n_classes }} parameters; the {{ frozen[1] | , }} of the base are not. (Its full
+# `model.summary()` would list the base as one row, and its parameter table would list
+# all {{ n_layers }} of the base's layers.) The base's own summary, for its last layers,
+# now counts every weight as non-trainable:
+base.summary(line_length=100, layer_range=("Conv_1", "out_relu"))
 #
 # ## Check the preprocessing
 #

@@ -21,6 +21,7 @@ from keras import layers, ops
 keras.utils.set_random_seed(42)
 QUICK = os.environ.get("KERAS_REF_BUDGET") == "quick"  # tests run a smaller budget
 keras_version, backend = keras.__version__, keras.backend.backend()
+default_momentum = layers.BatchNormalization().momentum
 
 # %%
 # ## Prepare the data
@@ -50,9 +51,9 @@ print("source (digits 0-4):", x_source.shape, " target (digits 5-9): labelled",
 # ## Build the base network
 #
 # The base turns an image into features: two convolution blocks, each with a
-# `BatchNormalization` layer (`momentum=0.9`: the default, 0.99, needs hundreds of steps
-# to settle). `make_base` also builds the from-scratch model below; `with_head` puts a
-# new classifier of 5 classes on a base.
+# `BatchNormalization` layer (`momentum=0.9`: the default, {{ default_momentum }}, needs
+# hundreds of steps to settle). `make_base` also builds the from-scratch model below;
+# `with_head` puts a new classifier of 5 classes on a base.
 
 
 def make_base(name="base"):
@@ -103,13 +104,13 @@ def kernels(base):
 base = make_base()
 source_model = with_head(base, "source_model")
 compile_model(source_model, 1e-3)
-source_model.summary()
 source_split = split(source_model)
 pretrain_epochs = 3 if QUICK else 10
 source_history = source_model.fit(x_source, y_source, validation_split=0.2,
                                   epochs=pretrain_epochs, batch_size=32, verbose=0)
 source_val_accuracy = source_history.history["val_accuracy"][-1]
-print(f"digits 0-4, validation accuracy: {source_val_accuracy:.3f}")
+print(f"trainable {source_split[0]:,}, non-trainable {source_split[1]:,}; "
+      f"digits 0-4, validation accuracy {source_val_accuracy:.3f}")
 
 # %%
 # ## Phase 1: freeze the base, train a new head
