@@ -21,8 +21,8 @@ QUICK = os.environ.get("KERAS_REF_BUDGET") == "quick"  # tests run a smaller bud
 # %%
 # ## Prepare the data
 #
-# `make_classification` with `weights=[0.95, 0.05]`: 95% of the samples in class 0, 5% in
-# class 1, the rare class we care about (a fraud, a fault, a disease), and some label
+# `make_classification` with `weights=[0.95, 0.05]`: nineteen samples in twenty in class
+# 0, one in class 1, the rare class we care about (a fraud, a fault, a disease), and some label
 # noise. A stratified split keeps the same proportion in both parts.
 from sklearn.datasets import make_classification
 from sklearn.model_selection import train_test_split
@@ -52,12 +52,12 @@ print(f"always class 0: validation accuracy {majority_accuracy:.3f}, "
 # - **precision**: of the samples predicted positive, the share that are positive;
 # - **recall**: of the positive samples, the share predicted positive;
 # - **AUC**: the area under the ROC curve, the probability that a random positive scores
-#   higher than a random negative (0.5 is chance), for every threshold at once;
+#   higher than a random negative (chance scores one half), for every threshold at once;
 #   `AUC(curve="PR")` is the area under the precision-recall curve, stricter when
 #   positives are rare.
 #
-# Precision and recall turn the model's probability into a class with a threshold, 0.5
-# by default (`thresholds=`).
+# Precision and recall turn the model's probability into a class with a threshold,
+# `0.5` by default (`thresholds=`).
 #
 # ## Build the model
 #

@@ -199,7 +199,7 @@ for initializer in ["RandomNormal(0.01)", "GlorotUniform", "HeNormal"]:
 # %%
 # ## Evaluate
 #
-# Chance is one digit in ten, a loss of ln 10 (about 2.30).
+# Chance is one digit in ten.
 final_val_acc = {name: logs["val_accuracy"][-1] for name, logs in curves.items()}
 fig, ax = plt.subplots(figsize=(7, 3.5))
 for name, logs in curves.items():

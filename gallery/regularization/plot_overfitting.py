@@ -251,9 +251,10 @@ beat_baseline = ", ".join(name for name in variants if final_ce[name] < final_ce
 # L2's pull on a weight shrinks with the weight (its gradient is `2 * factor * w`), so
 # weights become small but rarely zero; L1 pulls every weight towards zero by the same
 # amount, so many end up near zero: L1 makes a layer sparse. The share of first-layer
-# weights below 0.01 in absolute value:
+# weights whose absolute value is below `small`:
+small = 0.01
 near_zero = {}
 for name in ["baseline", f"L2({l2_factor:g})", f"L1({l1_factor:g})"]:
     kernel = ops.convert_to_numpy(models[name].layers[0].kernel)
-    near_zero[name] = float(np.mean(np.abs(kernel) < 0.01))
-    print(f"{name:10} {near_zero[name]:.1%} of the first layer's weights below 0.01")
+    near_zero[name] = float(np.mean(np.abs(kernel) < small))
+    print(f"{name:10} {near_zero[name]:.1%} of the first layer's weights below {small}")
