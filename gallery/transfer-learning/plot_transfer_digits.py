@@ -105,7 +105,7 @@ base = make_base()
 source_model = with_head(base, "source_model")
 compile_model(source_model, 1e-3)
 source_split = split(source_model)
-pretrain_epochs = 3 if QUICK else 10
+pretrain_epochs = 2 if QUICK else 10
 source_history = source_model.fit(x_source, y_source, validation_split=0.2,
                                   epochs=pretrain_epochs, batch_size=32, verbose=0)
 source_val_accuracy = source_history.history["val_accuracy"][-1]
@@ -132,7 +132,7 @@ n_params = sum(frozen_split)
 # and `beta` included.
 bn_before, kernels_before = bn_state(base), kernels(base)
 batch_size = 10
-frozen_epochs = 10 if QUICK else 20
+frozen_epochs = 6 if QUICK else 20
 phase1 = model.fit(x_small, y_small, validation_data=(x_val, y_val),
                    epochs=frozen_epochs, batch_size=batch_size, verbose=0)
 bn_change_frozen = float(np.abs(bn_state(base) - bn_before).max())
@@ -208,7 +208,7 @@ fine_tune_split = split(model)
 # biases. The {{ fine_tune_split[1] }} that remain non-trainable belong to the
 # BatchNormalization layers: `gamma` and `beta`, and the moving means and variances.
 phase1_weights = model.get_weights()  # the starting point of every fine-tuning run
-fine_tune_epochs = 5 if QUICK else 20
+fine_tune_epochs = 3 if QUICK else 20
 phase2 = model.fit(x_small, y_small, validation_data=(x_val, y_val),
                    epochs=fine_tune_epochs, batch_size=batch_size, verbose=0)
 bn_change_fine = float(np.abs(bn_state(base) - bn_before).max())
