@@ -152,9 +152,9 @@ fig, (ax_rate, ax_loss) = plt.subplots(1, 2, figsize=(10, 4))
 for name, logs in histories.items():
     ax_rate.plot(epoch_numbers, logs["learning_rate"], marker=".", label=name)
     ax_loss.plot(epoch_numbers, logs["val_loss"], label=name)
-ax_rate.set(title="Learning rate at the end of each epoch", xlabel="Epoch",
+ax_rate.set(title="Learning rate per epoch", xlabel="Epoch",
             ylabel="Learning rate", yscale="log")
-ax_loss.set(title="Validation loss", xlabel="Epoch", ylabel="Mean squared error")
+ax_loss.set(title="Validation loss per epoch", xlabel="Epoch", ylabel="Mean squared error")
 ax_rate.legend()
 fig.tight_layout()
 plt.show()

@@ -146,8 +146,8 @@ except (KeyError, ValueError) as error:
     print(f"{type(error).__name__} raised by {misspelt_raised_in}: {error}")
 
 # %%
-# Here `{{ misspelt_raised_in }}` raised it: `compile` only records the dictionary, and
-# the names are checked when the loss is first computed.
+# Here the call to {{ misspelt_raised_in }} raised it: `compile` only records the
+# dictionary, and the names are checked when the loss is first computed.
 #
 # ## Train
 #
