@@ -98,7 +98,7 @@ runs = {
 # ## Record the learning rate
 #
 # The two callbacks write the rate into the epoch's `logs` as `learning_rate`, and the
-# `History` keeps every entry of `logs`. For the other two runs, a three-line callback
+# `History` keeps every entry of `logs`. For the other two runs, a small callback
 # does the same, reading `optimizer.learning_rate` (for a schedule, its value at the
 # current step).
 class LearningRateLogger(keras.callbacks.Callback):
@@ -123,6 +123,7 @@ for name, (learning_rate, callbacks) in runs.items():
 best_val_loss = {name: min(h["val_loss"]) for name, h in histories.items()}
 final_rate = {name: h["learning_rate"][-1] for name, h in histories.items()}
 lowest_run = min(best_val_loss, key=best_val_loss.get)
+lowest_loss = best_val_loss[lowest_run]
 plateau_rates = histories["ReduceLROnPlateau"]["learning_rate"]
 plateau_cuts = int(np.sum(np.diff(plateau_rates) < 0))
 if plateau_cuts:  # the first epoch trained at a reduced rate, counted from 1
@@ -161,7 +162,7 @@ plt.show()
 
 # %%
 # The lowest validation loss of the four runs is that of **{{ lowest_run }}**
-# ({{ best_val_loss[lowest_run] | .3f }}; constant rate: {{ best_val_loss['constant'] | .3f }}).
+# ({{ lowest_loss | .3f }}; constant rate: {{ best_val_loss['constant'] | .3f }}).
 # ReduceLROnPlateau {{ plateau_story }}, and ended at
 # {{ final_rate['ReduceLROnPlateau'] | .4f }}; the exponential schedule ended at
 # {{ final_rate['ExponentialDecay'] | .4f }}. Over the last {{ tail }} epochs the
