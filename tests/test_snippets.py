@@ -61,6 +61,15 @@ EXPECTED = [
                  id="autoencoders/seed_encoder-autoencoder"),
     pytest.param("autoencoders/seed_encoder.py", "encoder", 404, 404, 0,
                  id="autoencoders/seed_encoder-encoder"),
+    # --- regularization ---
+    pytest.param("regularization/regularized_mlp.py", "model", 669706, 669706, 0,
+                 id="regularization/regularized_mlp"),
+    # --- functional-graphs ---
+    pytest.param("functional-graphs/shared_dense.py", "model", 57, 57, 0,
+                 id="functional-graphs/shared_dense"),
+    # --- customizing ---
+    pytest.param("customizing/loss_function.py", "model", 2, 2, 0,
+                 id="customizing/loss_function"),
     # --- saving ---
     # --- errata ---
 ]
