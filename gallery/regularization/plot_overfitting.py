@@ -85,6 +85,11 @@ logs = history.history
 best_epoch = int(np.argmin(logs["val_ce"])) + 1
 train_acc, val_acc = logs["accuracy"][-1], logs["val_accuracy"][-1]
 val_rise = logs["val_ce"][-1] - min(logs["val_ce"])
+# What the page may say of this run: overfitting shows once the validation loss has
+# turned up after its minimum (a short run, as in the tests' quick budget, may end first).
+verdict = ("This is the signature of overfitting." if best_epoch < epochs else
+           "This run ended before the validation loss turned up: train longer to see "
+           "overfitting set in.")
 print(f"lowest validation cross-entropy {min(logs['val_ce']):.3f} at epoch {best_epoch}")
 print(f"after {epochs} epochs: training accuracy {train_acc:.3f}, validation {val_acc:.3f}")
 
