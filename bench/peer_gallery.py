@@ -1,6 +1,7 @@
 """Our cold gallery build beside mkdocs-gallery's, on the same scripts, in one run.
 
     python bench/peer_gallery.py [--peer-version 0.10.4] [--python .nox/build/bin/python]
+                                 [--select TEXT]
 
 mkdocs-gallery (the sphinx-gallery port for MkDocs) is installed from the package index
 into a virtual environment of its own, with the same `run` dependency group the gallery
@@ -78,7 +79,9 @@ def peer_project(folder: Path, scripts: list[Path]) -> Path:
         f"      examples_dirs: [{examples}]\n"
         f"      gallery_dirs: [{galleries}]\n"
         "      filename_pattern: /plot_\n"
-        "      matplotlib_animations: false\n")
+        "      matplotlib_animations: false\n"
+        # mkdocs-gallery fills in a nav entry per gallery folder (it needs a nav).
+        "nav:\n  - index.md\n" + "".join(f"  - generated/{c}\n" for c in chapters))
     return folder
 
 
@@ -100,8 +103,12 @@ def main() -> None:
     parser.add_argument("--peer-version", default="0.10.4")
     parser.add_argument("--python", default=sys.executable,
                         help="the interpreter with our build installed (e.g. .nox/build's)")
+    parser.add_argument("--select", default="",
+                        help="a smoke test of the peer build: only scripts whose path contains "
+                        "this text, mkdocs-gallery only, nothing written")
     args = parser.parse_args()
-    scripts = sorted((ROOT / "gallery").glob("*/plot_*.py"))
+    scripts = [s for s in sorted((ROOT / "gallery").glob("*/plot_*.py"))
+               if args.select in str(s.relative_to(ROOT))]
     env = dict(os.environ, KERAS_REF_BUDGET="quick", MPLBACKEND="Agg",
                NO_MKDOCS_2_WARNING="1")
     with tempfile.TemporaryDirectory(prefix="peer-") as folder:
@@ -111,6 +118,9 @@ def main() -> None:
             f"mkdocs-gallery {args.peer_version} (serial, its own process)":
                 timed([str(peer_python), "-m", "mkdocs", "build", "-q"], project, env),
         }
+    if args.select:
+        print(rows)
+        return
     python = Path(args.python)
     rows["ours, cold (parallel kernels)"] = ours(python, None, env)
     rows["ours, cold, DOCBUILD_JOBS=1"] = ours(python, "1", env)
