@@ -96,3 +96,17 @@ def pytest_terminal_summary(terminalreporter) -> None:
         terminalreporter.section("reported, not failures")
         for line in sorted(lines):
             terminalreporter.write_line(line)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Modules in the order the two xdist workers should take them (`--dist=loadscope`
+    hands out whole modules in collection order): the browser checks first, since they
+    build the site; then the modules that never read the site; the site's readers last.
+    A worker that reached a site reader early would wait, idle, for the other's build."""
+    readers = {item.module.__name__ for item in items if "site" in item.fixturenames}
+
+    def rank(item) -> int:
+        name = item.module.__name__
+        return 0 if name.endswith("test_browser") else 2 if name in readers else 1
+
+    items.sort(key=rank)  # stable: each module's tests keep their order
