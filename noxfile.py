@@ -15,6 +15,12 @@ from docbuild.publish import publish  # noqa: E402  (standard library only)
 nox.needs_version = ">=2024.10.9"
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.sessions = ["lint", "tests"]
+# uv writes no bytecode at install, and this image sets PYTHONDONTWRITEBYTECODE=1, so
+# without this every Python process that imports Keras recompiled its ~3,600 TensorFlow
+# and Keras modules (about 10 s of `compile` per script run, measured with cProfile; a
+# cold quick build went from 217 s to 179 s once they were compiled). pip compiles at
+# install already; this makes uv do the same.
+os.environ.setdefault("UV_COMPILE_BYTECODE", "1")
 
 ROOT = Path(__file__).parent
 PYPROJECT = nox.project.load_toml("pyproject.toml")
