@@ -87,11 +87,16 @@ MOUNT_ALL_CODE_BLOCKS = """async () => {
     for (const block of document.querySelectorAll("pre > code")) {
         block.scrollIntoView();
         await frame(); await frame();
-        // Mounting gives the block its tabindex; on a loaded machine it can take longer
-        // than two frames. A block that is not displayed (a closed `???`) never mounts.
+        // Mounting names the block's <pre> `__code_N`, and gives a block that scrolls
+        // sideways its tabindex; on a loaded machine it can take longer than two frames.
+        // A block that is not displayed (a closed `???`) never mounts. (Waiting for a
+        // tabindex alone waited the full 2 s on every block that fits: 84 % of the visits.)
+        const mounted = () => block.parentElement.id.startsWith("__code_")
+            && (block.hasAttribute("tabindex") || block.scrollWidth <= block.clientWidth);
         const until = Date.now() + 2000;
-        while (block.offsetParent !== null && !block.hasAttribute("tabindex")
-               && Date.now() < until) { await frame(); }
+        while (block.offsetParent !== null && !mounted() && Date.now() < until) {
+            await frame();
+        }
     }
     window.scrollTo(0, 0);
 }"""  # Material mounts a code block (copy button, annotations) as it scrolls into view
