@@ -90,7 +90,7 @@ MOUNT_ALL_CODE_BLOCKS = """async () => {
         // Mounting names the block's <pre> `__code_N`, and gives a block that scrolls
         // sideways its tabindex; on a loaded machine it can take longer than two frames.
         // A block that is not displayed (a closed `???`) never mounts. (Waiting for a
-        // tabindex alone waited the full 2 s on every block that fits: 84 % of the visits.)
+        // tabindex alone waited the full 2 s on every block that fits: 84 % of visit time.)
         const mounted = () => block.parentElement.id.startsWith("__code_")
             && (block.hasAttribute("tabindex") || block.scrollWidth <= block.clientWidth);
         const until = Date.now() + 2000;
