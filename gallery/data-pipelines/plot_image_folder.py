@@ -193,13 +193,20 @@ print(f"augmentation in the model, {epochs} epochs: val_accuracy {in_model_accur
 # The other place for augmentation is the input pipeline: `dataset.map` applies the
 # layers to each batch on the CPU, and `prefetch` prepares the next batches while the
 # model trains on the current one. This needs TensorFlow installed, whatever the
-# backend: Keras' preprocessing layers work inside `tf.data` on every backend. The model
-# then contains only `Rescaling`, so it never augments, and `cache` keeps the decoded
-# validation images in memory after the first epoch.
+# backend: each of Keras' preprocessing layers works inside `tf.data` on every backend,
+# but a `Sequential` of them is a model, which computes with the backend's own tensors
+# and fails inside `tf.data` on JAX and PyTorch. So the pipeline calls the layers one by
+# one. The model then contains only `Rescaling`, so it never augments, and `cache` keeps
+# the decoded validation images in memory after the first epoch.
 if has_tensorflow:
     import tensorflow as tf
 
-    piped_train = train_ds.map(lambda x, y: (augment(x, training=True), y),
+    def augment_batch(x, y):
+        for layer in augment.layers:  # the layers themselves, not the Sequential model
+            x = layer(x, training=True)
+        return x, y
+
+    piped_train = train_ds.map(augment_batch,
                                num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
     piped_val = val_ds.cache().prefetch(tf.data.AUTOTUNE)
     piped_model = make_model([layers.Rescaling(1 / 255)])
