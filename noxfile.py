@@ -26,13 +26,29 @@ ROOT = Path(__file__).parent
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 
 
+TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
+
+
+def torch_source() -> list[str]:
+    """Where the CPU build of PyTorch (torch==X+cpu) is found: a folder of wheels that pip
+    is configured with (PIP_FIND_LINKS, which uv does not read by itself), else PyTorch's
+    own CPU index (DOCBUILD_TORCH_INDEX names another)."""
+    links = os.environ.get("PIP_FIND_LINKS", "").split()
+    if any(Path(folder).glob("torch-*+cpu-*.whl") for folder in links):
+        return [arg for folder in links for arg in ("--find-links", folder)]
+    return ["--extra-index-url", os.environ.get("DOCBUILD_TORCH_INDEX", TORCH_CPU_INDEX),
+            "--index-strategy", "unsafe-best-match"]
+
+
 def install(session: nox.Session, group: str) -> None:
     """Install a dependency group from pyproject.toml, and the build glue itself.
 
     DOCBUILD_EXTRA_PACKAGES adds packages a runner needs, such as "jax[cuda12]" on a GPU
     runner that selects KERAS_BACKEND=jax.
     """
-    session.install(*nox.project.dependency_groups(PYPROJECT, group))
+    requirements = nox.project.dependency_groups(PYPROJECT, group)
+    torch = any(r.startswith("torch") for r in requirements)
+    session.install(*requirements, *(torch_source() if torch else []))
     session.install("-e", ".", "--no-deps")
     extra = os.environ.get("DOCBUILD_EXTRA_PACKAGES", "").split()
     if extra:
@@ -83,6 +99,24 @@ def build(session: nox.Session) -> None:
     publish(lambda staging: session.run("mkdocs", "build", "--strict", "--site-dir",
                                         str(staging), *session.posargs), ROOT / "site")
     session.log("Site built into site/")
+
+
+@nox.session
+def backends(session: nox.Session) -> None:
+    """Build site/ with every gallery script executed on TensorFlow, JAX and PyTorch.
+
+    `nox -s backends -- jax` executes on the backends named (TensorFlow's results, the
+    pages' own, come from the usual build). Every gallery page then carries a table of
+    what each backend produced, and gallery/backends.md the scripts x backends matrix.
+    """
+    install(session, "docs")
+    install(session, "backends")
+    ensure_graphviz(session)
+    session.run("python", "-m", "docbuild", "backends", *(session.posargs or ["jax", "torch"]))
+    session.run("python", "-m", "docbuild", "site")
+    publish(lambda staging: session.run("mkdocs", "build", "--strict", "--site-dir",
+                                        str(staging)), ROOT / "site")
+    session.log("Site built into site/, with every backend's results")
 
 
 @nox.session(name="build-zensical")

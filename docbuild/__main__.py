@@ -8,6 +8,9 @@
         the live preview: `mkdocs serve` on the tree, regenerated when a source changes
     python -m docbuild gallery [--shard i/n] [--jobs N] [--select TEXT]
         execute the scripts whose results changed (all, one CI shard, or those matching TEXT)
+    python -m docbuild backends [BACKEND ...] [--jobs N] [--select TEXT]
+        execute the gallery on each backend (default: tensorflow jax torch) and write
+        each one's results into .cache/backends/, which `site` shows on every page
     python -m docbuild zensical SITE_DIR
         render the generated tree with Zensical into SITE_DIR (run `site` first)
     python -m docbuild check docs/page.md ...
@@ -20,6 +23,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .backends import BackendError
 from .config import SettingsError, settings
 from .embed import EmbedError, expand
 from .gallery import GalleryError, execute, load_record
@@ -39,6 +43,10 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--shard", help="execute only shard i of n (i/n), for CI matrices")
     run.add_argument("--jobs", type=int, help="parallel kernels (default: CPU cores)")
     run.add_argument("--select", help="execute only scripts whose path contains this text")
+    survey = sub.add_parser("backends", help="execute the gallery on each Keras backend")
+    survey.add_argument("backends", nargs="*", default=["tensorflow", "jax", "torch"])
+    survey.add_argument("--jobs", type=int, help="parallel kernels (default: CPU cores)")
+    survey.add_argument("--select", help="only scripts whose path contains this text")
     zensical = sub.add_parser("zensical", help="render the generated tree with Zensical")
     zensical.add_argument("site_dir", type=Path)
     check = sub.add_parser("check", help="check a chapter's directives and inline values")
@@ -52,6 +60,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "site":
             generate(preview=args.preview)
+        elif args.command == "backends":
+            from .backends import survey
+
+            survey(args.backends, workers=args.jobs, select=args.select)
         elif args.command == "zensical":
             from .zensical import build
 
@@ -65,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
                 rel = page.resolve().relative_to(docs.resolve()).as_posix()
                 expand(page.read_text(), rel, load_record)
                 print(f"docbuild: {page}: every reference resolves")
-    except (GalleryError, EmbedError, SiteError, SettingsError, ZensicalError) as err:
+    except (GalleryError, EmbedError, SiteError, SettingsError, ZensicalError,
+            BackendError) as err:
         print(f"docbuild: {err}", file=sys.stderr)
         return 1
     return 0

@@ -51,6 +51,7 @@ NOT_GLUE = frozenset({
     "__main__.py",  # the command line
     "apidoc.py",  # chapters' argument tables, from the installed Keras
     "audit.py",  # Lighthouse on the built site
+    "backends.py",  # runs the gallery per backend; the backend tables, from records
     "drift.py",  # typed numbers in the rendered prose
     "embed.py",  # chapters' ::gallery directives, from records
     "pages.py",  # gallery pages, from records

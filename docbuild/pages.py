@@ -58,12 +58,19 @@ def colab_notebook(download: bytes, keras_version: str) -> bytes:
     return nbformat.writes(notebook).encode()
 
 
-def gallery_page(record: Record, colab_url: str) -> str:
-    """The Markdown of a script's gallery page (it sits beside the folder of its files)."""
+def gallery_page(record: Record, colab_url: str, backends: str = "",
+                 other_backends: list[str] | None = None) -> str:
+    """The Markdown of a script's gallery page (it sits beside the folder of its files).
+
+    ``backends`` is the "On every backend" section (docbuild/backends.py), which ends the
+    page; ``other_backends`` names them under the provenance line, linking to it.
+    """
     stem = record.stem
+    also = (f" · also ran on {', '.join(other_backends)}: [every backend](#on-every-backend)"
+            if other_backends else "")
     lines = [f"# {record.title}", "", record.description, "",
              f'*<span class="computed" title="computed by the build">'
-             f"{provenance_line(record)}</span>*", "",
+             f"{provenance_line(record)}</span>*{also}", "",
              f"[Open in Colab]({colab_url}) · "
              f"[Download {stem}.py]({stem}/{stem}.py) · "
              f"[Download executed {stem}.ipynb]({stem}/{stem}.ipynb) · "
@@ -90,6 +97,8 @@ def gallery_page(record: Record, colab_url: str) -> str:
             if shown:
                 lines += [shown, ""]
             seen.update(block.values)
+    if backends:
+        lines += [backends]
     return "\n".join(lines)
 
 
@@ -128,7 +137,8 @@ def index_markdown(conf: Settings, records: list[Record]) -> str:
     lines = ["# Gallery", "",
              "Every script on this site, executed when the site was built. Each page shows the "
              "code, its output and its figures, opens in Colab, and offers the script and the "
-             "executed notebook for download. [How long each script took](times.md).", "",
+             "executed notebook for download. [How long each script took](times.md); [every "
+             "script on every backend](backends.md).", "",
              f"[Download every script and executed notebook (zip)]({ALL_ZIP})", ""]
     by_chapter: dict[str, list[Record]] = {}
     for record in in_book_order(conf, records):

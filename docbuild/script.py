@@ -46,6 +46,12 @@ class Script:
     # `# sphinx_gallery_budget = {"quick": 60, "full": 300}` (sphinx-gallery's per-file
     # configuration comment); None falls back to [tool.docbuild] timeout.
     budget: dict[str, float] = field(default_factory=dict)
+    # Values the backend table shows (`# sphinx_gallery_headline = ["test_accuracy"]`);
+    # empty: the script's last metrics (docbuild/backends.py).
+    headline: list[str] = field(default_factory=list)
+    # Backends on which a failure fails the build, not only its row in the backend table
+    # (`# sphinx_gallery_backends_required = ["jax"]`); the build's own backend always does.
+    backends_required: list[str] = field(default_factory=list)
 
     def timeout(self, mode: str, default: float) -> float:
         return float(self.budget.get(mode, default))
@@ -116,6 +122,8 @@ def parse(path: Path, gallery_dir: Path) -> Script:
     title, description = _header(path, blocks[0].content)
     sections = [Section("Introduction", "introduction", 1)]
     budget = _budget(path, file_conf.get("budget", {}))
+    headline = _names(path, "headline", file_conf.get("headline", []))
+    required = _names(path, "backends_required", file_conf.get("backends_required", []))
     for kind, text, line in blocks[1:]:
         if kind == "code":
             text = remove_config_comments(text)
@@ -133,7 +141,17 @@ def parse(path: Path, gallery_dir: Path) -> Script:
         raise ScriptError(f"{path}: two sections share the heading anchor(s) {duplicates}; "
                           "chapters could not tell them apart.")
     slug = path.parent.relative_to(gallery_dir).as_posix()
-    return Script(path, slug, title, description, sections, budget)
+    return Script(path, slug, title, description, sections, budget, headline, required)
+
+
+def _names(path: Path, option: str, value) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ScriptError(f"{path}: header: sphinx_gallery_{option} must be a list of names, "
+                          f"got {value!r}")
+    if option == "backends_required" and not set(value) <= {"tensorflow", "jax", "torch"}:
+        raise ScriptError(f"{path}: header: sphinx_gallery_{option}: expected names among "
+                          f"'tensorflow', 'jax', 'torch', got {value!r}")
+    return list(value)
 
 
 def _budget(path: Path, value) -> dict[str, float]:

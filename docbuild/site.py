@@ -21,7 +21,7 @@ from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
-from . import gallery
+from . import backends, gallery
 from .config import Settings, execute_enabled, settings
 from .embed import EmbedError, ScriptFailed, argument_table, expand
 from .pages import (
@@ -98,10 +98,18 @@ def _zip(members: dict[str, bytes]) -> bytes:
 def _gallery(conf: Settings, jobs: list, records: list[Record], files: dict[Path, bytes]) -> None:
     everything: dict[str, bytes] = {}
     chapters: dict[str, dict[str, bytes]] = {}
+    results = backends.load_summaries(conf)
+    sources = []
     for job, record in zip(jobs, records, strict=True):
         folder = Path("gallery") / record.slug
         colab = colab_path(record)
-        files[folder / f"{record.stem}.md"] = gallery_page(record, conf.colab_url(colab)).encode()
+        source = backends.source_digest(job.script.path)
+        sources.append((record, source))
+        others = backends.current(record, results, source)
+        section = backends.page_section(record, source, results, job.script.headline)
+        files[folder / f"{record.stem}.md"] = gallery_page(
+            record, conf.colab_url(colab), section,
+            [f"{r.backend} ({r.device})" for r in others]).encode()
         for path in job.entry.iterdir():
             if path.name != "record.json":
                 files[folder / record.stem / path.name] = path.read_bytes()
@@ -117,6 +125,7 @@ def _gallery(conf: Settings, jobs: list, records: list[Record], files: dict[Path
     files[Path("gallery") / ALL_ZIP] = _zip(everything)
     files[Path("gallery/index.md")] = index_markdown(conf, records).encode()
     files[Path("gallery/times.md")] = times_markdown(records, conf.root / "bench").encode()
+    files[Path("gallery/backends.md")] = backends.matrix_markdown(sources, results).encode()
 
 
 def _reference(conf: Settings, files: dict[Path, bytes]) -> None:
@@ -194,6 +203,8 @@ def generate(log=print, preview: bool = False) -> list[Record]:
         _reference(conf, files)
     except (EmbedError, PageError) as err:
         raise SiteError(f"bad reference in {err}") from err
+    except backends.BackendError as err:
+        raise SiteError(str(err)) from err
     written = sync(conf.site_src, files) + sync(conf.overrides_out, _overrides(conf))
     log(f"docbuild: {conf.site_src.relative_to(conf.root)} ready: {len(files)} files, "
         f"{written} written ({len(records)} scripts, {len(_stale)} executed)")

@@ -128,6 +128,17 @@ def test_gallery_index_and_times_list_every_script(site: Path) -> None:
         assert f"{script.parent.name}/{script.name}" in times, f"{script} not on the times page"
 
 
+def test_backend_matrix_lists_every_script_and_is_linked(site: Path) -> None:
+    matrix = (site / "gallery" / "backends" / "index.html").read_text()
+    for script in SCRIPTS:
+        assert f"{script.parent.name}/{script.name}" in matrix, f"{script} not in the matrix"
+    assert "<table>" in matrix and "ran / total time (s)" in matrix
+    for page in ("gallery/index.html", "installation/index.html"):
+        html = (site / page).read_text()
+        assert 'href="backends/"' in html or 'href="../gallery/backends/"' in html, (
+            f"{page} does not link the backend matrix")
+
+
 def test_search_index_stays_proportional_to_the_prose(site: Path) -> None:
     """Captured outputs are excluded from search: the index grows with what authors write."""
     docs = json.loads((site / "search" / "search_index.json").read_text())["docs"]

@@ -1,0 +1,331 @@
+"""The same scripts on other Keras backends: what each produced, side by side.
+
+    python -m docbuild backends jax torch
+
+executes the gallery once per named backend (KERAS_BACKEND set for the kernels, so each
+backend's results are cache entries of their own: the key holds backend and device) and
+writes one summary per backend and device into ``.cache/backends/``: for every script,
+whether it ran, the captured error if not, its wall time, the parameter totals of every
+summary it printed, and its headline values. The site build (whatever backend it runs
+on, the reference) reads those summaries for the scripts as they are now: every gallery
+page gets a backend table, and ``gallery/backends.md`` the scripts × backends matrix.
+
+A script that fails on a backend gets the error in its table, not a failed build, unless
+its header names that backend required (``# sphinx_gallery_backends_required = ["jax"]``).
+Parameter totals that differ from the reference backend's fail the build: the same model
+has the same weights on every backend.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .config import Settings
+from .schema import Record
+
+BACKENDS = ("tensorflow", "jax", "torch")
+TOTAL = re.compile(r"^- Total params: ([\d,]+)$", re.MULTILINE)
+# Headline values when a script declares none: its final metrics, by name.
+METRIC_NAME = re.compile(r"(accuracy|loss|mae|mse|auc|error)$")
+MAX_DEFAULT_HEADLINE = 3
+SUMMARY_SCHEMA = 1
+ERROR_LINES = 12  # lines of a captured error shown on a page
+
+
+class BackendError(ValueError):
+    """Backend results that cannot stand on a page; the message names the script."""
+
+
+@dataclass
+class Result:
+    """One script on one backend and device."""
+
+    script: str  # "slug/plot_x.py"
+    source: str  # sha256 of the script's bytes when it ran
+    backend: str
+    backend_version: str
+    device: str
+    ran: bool
+    wall_time: float | None = None
+    totals: list[int] = field(default_factory=list)
+    headline: dict[str, Any] = field(default_factory=dict)
+    error: str = ""
+
+
+def source_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def totals(record: Record) -> list[int]:
+    """The "Total params" of every parameter table the script printed, in order."""
+    return [int(n.replace(",", "")) for section in record.sections for output in section.outputs
+            if output.type == "params" for n in TOTAL.findall(output.text)]
+
+
+def headline(record: Record, names: list[str] | None) -> dict[str, Any]:
+    """The values the backend table shows: the declared names, or the last metrics."""
+    values = record.values()
+    if names:
+        return {name: values.get(name) for name in names}
+    metrics = [(name, value) for name, value in values.items()
+               if METRIC_NAME.search(name) and isinstance(value, int | float)
+               and not isinstance(value, bool)]
+    return dict(metrics[-MAX_DEFAULT_HEADLINE:])
+
+
+def result_of(record: Record, source: str, names: list[str] | None) -> Result:
+    p = record.provenance
+    return Result(record.script, source, p.backend, p.backend_version, p.device, True,
+                  record.wall_time, totals(record), headline(record, names))
+
+
+def summary_path(conf: Settings, backend: str, device: str) -> Path:
+    slug = re.sub(r"[^a-z0-9]+", "-", f"{backend} {device}".lower()).strip("-")
+    return conf.cache_dir.parent / "backends" / f"{slug}.json"
+
+
+def write_summary(path: Path, results: list[Result]) -> None:
+    """Write these results into the summary, keeping those of scripts not run this time
+    (a --select run, a CI shard)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    kept = {}
+    if path.is_file():
+        data = json.loads(path.read_text())
+        if data.get("schema") == SUMMARY_SCHEMA:
+            kept = {r["script"]: r for r in data["results"]}
+    kept.update({r.script: asdict(r) for r in results})
+    data = {"schema": SUMMARY_SCHEMA, "results": [kept[name] for name in sorted(kept)]}
+    path.write_text(json.dumps(data, indent=1, sort_keys=True))
+
+
+def load_summaries(conf: Settings) -> list[Result]:
+    """Every backend's results, from every summary in .cache/backends/."""
+    results = []
+    for path in sorted((conf.cache_dir.parent / "backends").glob("*.json")):
+        data = json.loads(path.read_text())
+        if data.get("schema") != SUMMARY_SCHEMA:
+            raise BackendError(f"{path}: summary schema {data.get('schema')!r}, this build "
+                               f"reads {SUMMARY_SCHEMA}: run `python -m docbuild backends` again")
+        results += [Result(**r) for r in data["results"]]
+    return results
+
+
+@contextmanager
+def backend_environment(backend: str) -> Iterator[None]:
+    """KERAS_BACKEND for the kernels this process starts, and nothing cached about the
+    previous backend (cache keys, the device)."""
+    from . import cache
+
+    before = os.environ.get("KERAS_BACKEND")
+    os.environ["KERAS_BACKEND"] = backend
+    cache.forget()
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("KERAS_BACKEND", None)
+        else:
+            os.environ["KERAS_BACKEND"] = before
+        cache.forget()
+
+
+def survey(backends: list[str], workers: int | None = None, select: str | None = None,
+           log=print) -> list[Path]:
+    """Execute the gallery on each backend; write and return one summary per backend.
+
+    A failure is captured into the summary, unless the script declares the backend
+    required: then GalleryError is raised after every backend ran.
+    """
+    from . import gallery
+    from .cache import device
+    from .config import budget, settings
+
+    conf = settings()
+    written, required_failures = [], []
+    for backend in backends:
+        if backend not in BACKENDS:
+            raise BackendError(f"unknown backend {backend!r}: expected one of {BACKENDS}")
+        with backend_environment(backend):
+            log(f"docbuild: executing the gallery on {backend}")
+            failed: dict[str, str] = {}
+            jobs, _ = gallery.execute(workers=workers, select=select, log=log, failed=failed)
+            results = []
+            for job, record in zip(jobs, gallery.records(jobs), strict=True):
+                results.append(result_of(record, source_digest(job.script.path),
+                                         job.script.headline))
+            version = _version(backend)
+            where = device(budget())
+            for name, message in sorted(failed.items()):
+                path = conf.gallery_dir / name
+                results.append(Result(name, source_digest(path), backend, version, where,
+                                      False, error=message))
+                if backend in _required(path, conf):
+                    required_failures.append(f"{name} declares {backend} required:\n{message}")
+            path = summary_path(conf, backend, where)
+            write_summary(path, results)
+            log(f"docbuild: {backend}: {len(jobs)} ran, {len(failed)} failed -> {path}")
+            written.append(path)
+    if required_failures:
+        raise gallery.GalleryError("\n\n".join(required_failures))
+    return written
+
+
+def _version(backend: str) -> str:
+    from importlib import metadata
+
+    name = {"torch": "torch", "jax": "jax", "tensorflow": "tensorflow"}[backend]
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _required(path: Path, conf: Settings) -> list[str]:
+    from .script import ScriptError, parse
+
+    try:
+        return parse(path, conf.gallery_dir).backends_required
+    except ScriptError:
+        return []
+
+
+# Pages ------------------------------------------------------------------------------
+
+
+def current(record: Record, results: list[Result], source: str) -> list[Result]:
+    """The other backends' results for this script as it is now, reference backend first."""
+    p = record.provenance
+    mine = [r for r in results if r.script == record.script and r.source == source
+            and (r.backend, r.device) != (p.backend, p.device)]
+    return sorted(mine, key=lambda r: (BACKENDS.index(r.backend) if r.backend in BACKENDS
+                                       else len(BACKENDS), r.device))
+
+
+def check_totals(reference: Result, others: list[Result]) -> None:
+    for other in others:
+        if other.ran and other.totals != reference.totals:
+            raise BackendError(
+                f"gallery/{reference.script}: parameter totals differ between backends: "
+                f"{reference.backend} ({reference.device}) {reference.totals}, "
+                f"{other.backend} ({other.device}) {other.totals}. The same model has the "
+                "same weights on every backend: look for a layer built differently")
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    text = str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _difference(value: Any, reference: Any) -> str:
+    numbers = (int, float)
+    if (isinstance(value, numbers) and isinstance(reference, numbers)
+            and not isinstance(value, bool) and not isinstance(reference, bool)):
+        return f" ({value - reference:+.3g})"
+    return "" if value == reference else " (differs)"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def table_markdown(reference: Result, others: list[Result]) -> str:
+    """The backend table of a gallery page: one row per backend and device."""
+    names = list(reference.headline)
+    head = ["Backend", "Device", "Ran", "Time (s)", "Parameters", *[f"`{n}`" for n in names]]
+    lines = ["| " + " | ".join(head) + " |", "| " + " | ".join(["---"] * len(head)) + " |"]
+    errors = []
+    for result in [reference, *others]:
+        label = f"{result.backend} {result.backend_version}"
+        if result is reference:
+            label += " (this page)"
+        if not result.ran:
+            errors.append(result)
+            cells = [label, result.device, "failed: see below", "", "", *[""] * len(names)]
+        else:
+            values = []
+            for name in names:
+                value = result.headline.get(name)
+                shown = _shown(value)
+                if result is not reference:
+                    shown += _difference(value, reference.headline.get(name))
+                values.append(shown)
+            cells = [label, result.device, "yes", f"{result.wall_time:.1f}",
+                     ", ".join(f"{t:,}" for t in result.totals) or "none printed", *values]
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    for result in errors:
+        shown = "\n".join(result.error.strip().splitlines()[-ERROR_LINES:])
+        lines += ["", f'??? failure "{result.backend} ({result.device}): the error"', "",
+                  "    ```text", *[f"    {line}" for line in shown.splitlines()], "    ```"]
+    return "\n".join(lines)
+
+
+def page_section(record: Record, source: str, results: list[Result],
+                 names: list[str] | None) -> str:
+    """The "On every backend" section of a gallery page ("" when no other backend ran)."""
+    reference = result_of(record, source, names)
+    others = current(record, results, source)
+    if not others:
+        return ""
+    check_totals(reference, others)
+    return "\n".join([
+        "## On every backend", "",
+        "The same script, executed by this build on each Keras backend. Parameter totals "
+        "must agree (the build fails if they do not); in parentheses, each headline value's "
+        f"difference from {reference.backend}, the backend of this page. Random "
+        "initialization and floating-point order differ between backends, so trained "
+        "metrics differ too. [Every script on every backend](../backends.md).", "",
+        table_markdown(reference, others), ""])
+
+
+def matrix_markdown(rows: list[tuple[Record, str]], results: list[Result]) -> str:
+    """gallery/backends.md: scripts × backends, with each run's time or failure."""
+    columns: list[tuple[str, str, str]] = []
+    for record, _ in rows:
+        p = record.provenance
+        columns.append((p.backend, p.device, p.backend_version))
+    for result in results:
+        columns.append((result.backend, result.device, result.backend_version))
+    columns = sorted(set(columns), key=lambda c: (BACKENDS.index(c[0]) if c[0] in BACKENDS
+                                                  else len(BACKENDS), c[1], c[2]))
+    lines = ["# Every script on every backend", "",
+             "Each gallery script as this build executed it on each Keras backend and device: "
+             "its wall time in seconds, *failed* (its page shows the error) or *not run* (no "
+             "result for the script as it is now). Run `nox -s backends` to execute the "
+             "gallery on TensorFlow, JAX and PyTorch.", "",
+             "| Script | " + " | ".join(f"{b} {v}<br>{d}" for b, d, v in columns) + " |",
+             "| --- |" + " ---: |" * len(columns)]
+    ran = dict.fromkeys(columns, 0)
+    seconds = dict.fromkeys(columns, 0.0)
+    for record, source in rows:
+        p = record.provenance
+        found = {(p.backend, p.device, p.backend_version): record.wall_time}
+        for r in results:
+            if r.script == record.script and r.source == source:
+                found[(r.backend, r.device, r.backend_version)] = (
+                    r.wall_time if r.ran else "failed")
+        cells = []
+        for column in columns:
+            value = found.get(column)
+            if isinstance(value, float | int):
+                ran[column] += 1
+                seconds[column] += value
+                cells.append(f"{value:.1f}")
+            else:
+                cells.append("*failed*" if value == "failed" else "*not run*")
+        lines.append(f"| [{record.script}]({record.slug}/{record.stem}.md) | "
+                     + " | ".join(cells) + " |")
+    lines.append("| **ran / total time (s)** | " + " | ".join(
+        f"**{ran[c]} / {seconds[c]:.1f}**" for c in columns) + " |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,134 @@
+"""The backend table of a gallery page and the scripts x backends matrix
+(docbuild/backends.py), from made-up records and results: what a reader sees when a
+script ran, failed or disagreed on another backend, rendered as MkDocs renders it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import markdown
+import pytest
+
+from docbuild import backends
+from docbuild.backends import BackendError, Result
+from docbuild.config import Settings
+from docbuild.schema import Block, Output, Provenance, Record, Section
+from docbuild.script import ScriptError, parse
+
+PARAMS = "| Layer | Params |\n| --- | --- |\n\n- Total params: {n:,}\n- Trainable params: {n:,}\n"
+SOURCE = "a" * 64
+
+
+def _record(total: int = 1234, accuracy: float = 0.9, backend: str = "tensorflow") -> Record:
+    block = Block("code", "model.summary()", 10,
+                  outputs=[Output("params", PARAMS.format(n=total)), Output("text", "hello")],
+                  values={"epochs": 3, "loss": 0.25, "val_accuracy": accuracy,
+                          "test_accuracy": accuracy, "name": "mlp"})
+    return Record(script="mlp/plot_mlp.py", title="An MLP", description="Trains an MLP.",
+                  budget="quick", wall_time=12.0, seed=42,
+                  provenance=Provenance("3.15.1", backend, "2.21.0", "CPU"),
+                  sections=[Section("introduction", "Introduction", 1, [block])], figures=[])
+
+
+def _result(backend: str = "jax", ran: bool = True, total: int = 1234, accuracy: float = 0.8,
+            source: str = SOURCE, error: str = "") -> Result:
+    headline = {"loss": 0.3, "val_accuracy": accuracy, "test_accuracy": accuracy}
+    return Result("mlp/plot_mlp.py", source, backend, "0.10.2", "CPU", ran,
+                  20.5 if ran else None, [total] if ran else [], headline if ran else {},
+                  error)
+
+
+def _html(text: str) -> str:
+    """Rendered with the extensions of mkdocs.yml that the section uses."""
+    return markdown.markdown(text, extensions=["tables", "admonition", "pymdownx.details",
+                                               "pymdownx.superfences"])
+
+
+def test_totals_come_from_every_parameter_table() -> None:
+    assert backends.totals(_record(total=98_765)) == [98_765]
+
+
+def test_headline_is_the_declared_names_or_the_last_metrics() -> None:
+    record = _record()
+    assert backends.headline(record, ["name", "epochs"]) == {"name": "mlp", "epochs": 3}
+    assert backends.headline(record, []) == {"loss": 0.25, "val_accuracy": 0.9,
+                                             "test_accuracy": 0.9}
+
+
+def test_the_table_shows_each_backend_with_its_difference() -> None:
+    section = backends.page_section(_record(), SOURCE, [_result()], None)
+    assert section.startswith("## On every backend")
+    html = _html(section)
+    assert "<table>" in html and "tensorflow 2.21.0 (this page)" in html
+    assert "jax 0.10.2" in html and "20.5" in html and "1,234" in html
+    assert "0.8 (-0.1)" in html, "the difference from the reference backend is shown"
+
+
+def test_no_other_backend_no_section() -> None:
+    assert backends.page_section(_record(), SOURCE, [], None) == ""
+
+
+def test_results_of_an_older_version_of_the_script_are_not_shown() -> None:
+    assert backends.page_section(_record(), SOURCE, [_result(source="b" * 64)], None) == ""
+
+
+def test_a_failure_shows_the_captured_error_on_the_page() -> None:
+    error = "Traceback (most recent call last):\nValueError: cannot convert a symbolic tensor"
+    section = backends.page_section(_record(), SOURCE, [_result("torch", False, error=error)],
+                                    None)
+    html = _html(section)
+    assert "failed: see below" in html
+    assert "<details" in html and "torch (CPU): the error" in html
+    assert "ValueError: cannot convert a symbolic tensor" in html
+
+
+def test_different_parameter_totals_fail_the_build() -> None:
+    with pytest.raises(BackendError, match=r"gallery/mlp/plot_mlp.py: parameter totals differ"):
+        backends.page_section(_record(total=1234), SOURCE, [_result(total=1235)], None)
+
+
+def test_the_matrix_has_a_column_per_backend_and_a_total_row() -> None:
+    record = _record()
+    failed = _result("torch", False, error="boom")
+    page = backends.matrix_markdown([(record, SOURCE)], [_result(), failed])
+    html = _html(page)
+    assert html.count("</th>") == 4, "script, tensorflow, jax, torch"
+    row = next(line for line in page.splitlines() if line.startswith("| [mlp/plot_mlp.py]"))
+    assert row.endswith("| 12.0 | 20.5 | *failed* |")
+    assert "**1 / 12.0** | **1 / 20.5** | **0 / 0.0**" in page
+
+
+def test_a_summary_keeps_the_scripts_not_run_this_time(tmp_path: Path) -> None:
+    path = tmp_path / "jax-cpu.json"
+    backends.write_summary(path, [_result()])
+    other = Result("zoo/plot_z.py", SOURCE, "jax", "0.10.2", "CPU", True, 1.0)
+    backends.write_summary(path, [other])
+    scripts = [r["script"] for r in json.loads(path.read_text())["results"]]
+    assert scripts == ["mlp/plot_mlp.py", "zoo/plot_z.py"]
+
+
+def test_a_summary_of_another_schema_is_refused(tmp_path: Path) -> None:
+    conf = Settings(root=tmp_path, docs_dir=tmp_path / "docs", gallery_dir=tmp_path / "gallery",
+                    generated_dir=tmp_path / "build", cache_dir=tmp_path / ".cache" / "runs",
+                    timeout=60)
+    path = backends.summary_path(conf, "jax", "CPU")
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"schema": 0, "results": []}))
+    with pytest.raises(BackendError, match="run `python -m docbuild backends` again"):
+        backends.load_summaries(conf)
+
+
+def test_header_options_are_checked(tmp_path: Path) -> None:
+    folder = tmp_path / "mlp"
+    folder.mkdir()
+    script = folder / "plot_mlp.py"
+    head = '"""\nAn MLP\n======\n\nTrains one.\n"""\n\n'
+    body = "\n# %%\n# ## Train\nx = 1\n"
+    script.write_text(head + '# sphinx_gallery_headline = ["x"]\n'
+                      '# sphinx_gallery_backends_required = ["jax"]\n' + body)
+    parsed = parse(script, tmp_path)
+    assert parsed.headline == ["x"] and parsed.backends_required == ["jax"]
+    script.write_text(head + '# sphinx_gallery_backends_required = ["mxnet"]\n' + body)
+    with pytest.raises(ScriptError, match="plot_mlp.py: header: sphinx_gallery_backends"):
+        parse(script, tmp_path)
