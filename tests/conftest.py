@@ -80,7 +80,7 @@ def server(site: Path):
 # the copy-runs were kept offline): tests record them with `record_property`, and they are
 # listed at the end of every run.
 REPORTED = ("axe moderate/minor", "copy-runs offline by", "browser visit retried",
-            "serve save-to-page")
+            "serve save-to-page", "backend shard")
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

@@ -3,9 +3,10 @@ modules once (tests/test_gallery_scripts.py starts it; it is not a test module).
 
     python tests/forkserver.py JOBS.json
 
-JOBS.json holds {"workers": N, "guard": bool, "jobs": [{"name", "script", "folder", "stdout",
-"stderr", "env", "timeout"}, ...]}. The server imports PRELOAD, then forks one child per job,
-at most `workers` at a time. Each child starts where a plain `python plot_x.py` run starts:
+JOBS.json holds {"workers": N, "guard": bool, "preload": [module, ...], "jobs": [{"name",
+"script", "folder", "stdout", "stderr", "env", "timeout"}, ...]}. The server imports the
+"preload" modules (PRELOAD if the key is absent), then forks one child per job, at most
+`workers` at a time. Each child starts where a plain `python plot_x.py` run starts:
 its own folder as the working directory and sys.path[0], sys.argv == ["plot_x.py"], the
 job's environment, stdin from /dev/null, fds 1 and 2 written to the job's files, and the
 script run as `__main__` by runpy.run_path. It exits as the interpreter would: SystemExit's
@@ -114,7 +115,7 @@ def _child(job: dict, guard: bool) -> int:
 
 def main(jobs_file: str) -> None:
     spec = json.loads(open(jobs_file).read())
-    for name in PRELOAD:
+    for name in spec.get("preload", PRELOAD):
         importlib.import_module(name)
     queue = list(spec["jobs"])
     running: dict[int, tuple[dict, float]] = {}

@@ -145,12 +145,18 @@ def path_without_dot(path: str, farm: Path) -> str:
     return os.pathsep.join(parts)
 
 
-def _fork_server(jobs: list[dict], workers: int, root: Path) -> dict[str, dict]:
+def _fork_server(jobs: list[dict], workers: int, root: Path, env: dict | None = None,
+                 preload: list[str] | None = None) -> dict[str, dict]:
+    """Run the jobs from tests/forkserver.py, started with ``env`` (the jobs' shared
+    environment; _plain_env() by default) after importing ``preload`` (its PRELOAD)."""
     prefix, guard, _ = offline_mode()
     spec = root / "jobs.json"
-    spec.write_text(json.dumps({"workers": workers, "guard": guard, "jobs": jobs}))
+    options = {"workers": workers, "guard": guard, "jobs": jobs}
+    if preload is not None:
+        options["preload"] = preload
+    spec.write_text(json.dumps(options))
     result = subprocess.run([*prefix, sys.executable, str(TESTS / "forkserver.py"), str(spec)],
-                            cwd=root, env=_plain_env(), capture_output=True, text=True,
+                            cwd=root, env=env or _plain_env(), capture_output=True, text=True,
                             timeout=TIMEOUT * 4)
     assert result.returncode == 0, f"tests/forkserver.py failed:\n{result.stderr[-4000:]}"
     return {d["name"]: d for d in map(json.loads, result.stdout.splitlines())}

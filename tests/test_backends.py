@@ -1,0 +1,135 @@
+"""Every gallery script runs on JAX and on PyTorch too, as a reader runs it with
+`KERAS_BACKEND=jax python plot_x.py`: quick budget, alone in an empty folder, offline.
+
+Every script on both backends costs about 32 CPU-minutes here (measured with plain
+`python` runs, quick budget: JAX 865 s, PyTorch 1068 s for 39 scripts), twice the whole
+suite's budget. So each run of the suite takes one shard of a rotation: shard k of
+SHARDS, where k is the number of commits in HEAD modulo SHARDS, the same shard on both
+backends. Any SHARDS consecutive commits of main run every script on both backends, with
+no gap; the terminal summary names the shard this run took.
+
+    KERAS_REF_BACKEND_SHARD=3/8   another shard
+    KERAS_REF_BACKEND_SHARD=all   every script (nox -s tests -- -n 0 -k test_backends)
+
+The runs start from tests/forkserver.py, as test_gallery_scripts.py's do, with the
+backend's modules imported once and KERAS_BACKEND set for the server and every child.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from functools import cache
+from pathlib import Path
+
+import pytest
+from test_gallery_scripts import BROKEN, GALLERY, SCRIPTS, TIMEOUT, _fork_server, _plain_env
+
+OTHER_BACKENDS = ("jax", "torch")
+SHARDS = 8
+PRELOAD = {"jax": ["numpy", "matplotlib", "matplotlib.pyplot", "sklearn", "jax", "keras"],
+           "torch": ["numpy", "matplotlib", "matplotlib.pyplot", "sklearn", "torch", "keras"]}
+PROBE = "import keras\nprint(keras.backend.backend())\n"
+
+
+def shard_of(scripts: list[Path], k: int, n: int) -> list[Path]:
+    """Every n-th script from the k-th: shards 0..n-1 split the gallery with no overlap."""
+    return scripts[k::n]
+
+
+def commits_in_head(root: Path) -> int | None:
+    if not shutil.which("git"):
+        return None
+    result = subprocess.run(["git", "rev-list", "--count", "HEAD"], cwd=root,
+                            capture_output=True, text=True)
+    return int(result.stdout) if result.returncode == 0 else None
+
+
+@cache
+def rotation() -> tuple[str, list[Path]]:
+    """(which shard, its scripts), from KERAS_REF_BACKEND_SHARD or the commit count."""
+    chosen = os.environ.get("KERAS_REF_BACKEND_SHARD", "")
+    if chosen == "all":
+        return "all scripts (KERAS_REF_BACKEND_SHARD=all)", SCRIPTS
+    if chosen:
+        k, _, n = chosen.partition("/")
+        if not (k.isdigit() and n.isdigit() and int(k) < int(n)):
+            raise pytest.UsageError(f"KERAS_REF_BACKEND_SHARD={chosen!r}: expected k/n with "
+                                    "0 <= k < n, or 'all'")
+        return f"shard {k}/{n} (KERAS_REF_BACKEND_SHARD)", shard_of(SCRIPTS, int(k), int(n))
+    count = commits_in_head(GALLERY.parent)
+    if count is None:  # not a git checkout: a fixed shard, and the summary says why
+        return f"shard 0/{SHARDS} (no git history to rotate by)", shard_of(SCRIPTS, 0, SHARDS)
+    k = count % SHARDS
+    return (f"shard {k}/{SHARDS} ({count} commits in HEAD)", shard_of(SCRIPTS, k, SHARDS))
+
+
+SHARD = rotation()[1]
+CASES = [(backend, path) for backend in OTHER_BACKENDS for path in SHARD]
+CASE_IDS = [f"{backend}-{path.parent.name}/{path.stem}" for backend, path in CASES]
+
+
+@pytest.fixture(scope="module")
+def backend_runs(tmp_path_factory) -> dict[tuple[str, str], tuple[int, str, str]]:
+    """Each script of the shard on each backend, plus two probes per backend: what
+    keras.backend.backend() says, and tests/broken/plot_broken.py's failure."""
+    runs = {}
+    workers = len(os.sched_getaffinity(0))
+    for backend in OTHER_BACKENDS:
+        root = tmp_path_factory.mktemp(f"on-{backend}")
+        env = dict(_plain_env(), KERAS_BACKEND=backend)
+        (root / "plot_backend_probe.py").write_text(PROBE)
+        work = [(f"{p.parent.name}/{p.stem}", p, TIMEOUT) for p in SHARD]
+        work += [("probe: backend", root / "plot_backend_probe.py", 120),
+                 ("probe: broken", BROKEN, 60)]
+        jobs = []
+        for i, (name, script, timeout) in enumerate(work):
+            folder = root / f"{i:03d}-{script.stem}"
+            folder.mkdir()
+            shutil.copy(script, folder / script.name)
+            jobs.append({"name": name, "script": script.name, "folder": str(folder),
+                         "env": env, "stdout": str(root / f"{i:03d}.out"),
+                         "stderr": str(root / f"{i:03d}.err"), "timeout": timeout})
+        results = _fork_server(jobs, workers, root, env=env, preload=PRELOAD[backend])
+        for job in jobs:
+            done = results.get(job["name"], {"returncode": "no report"})
+            runs[backend, job["name"]] = (done["returncode"], Path(job["stdout"]).read_text(),
+                                          Path(job["stderr"]).read_text())
+    return runs
+
+
+def test_rotation_covers_every_script_once() -> None:
+    shards = [shard_of(SCRIPTS, k, SHARDS) for k in range(SHARDS)]
+    together = sorted(p for shard in shards for p in shard)
+    assert together == sorted(SCRIPTS), "the shards must split the gallery without overlap"
+    assert all(shards), f"{SHARDS} shards for {len(SCRIPTS)} scripts leaves one empty"
+
+
+def test_this_run_takes_a_shard(record_property) -> None:
+    which, scripts = rotation()
+    record_property("backend shard", f"{which}: {', '.join(p.stem for p in scripts)}")
+    assert scripts, which
+
+
+@pytest.mark.parametrize("backend", OTHER_BACKENDS)
+def test_the_runs_use_the_backend(backend_runs, backend: str) -> None:
+    code, out, err = backend_runs[backend, "probe: backend"]
+    assert code == 0 and out.strip() == backend, (
+        f"KERAS_BACKEND={backend}: the probe printed {out!r} (exit {code}):\n{err[-2000:]}")
+
+
+@pytest.mark.parametrize("backend", OTHER_BACKENDS)
+def test_a_failing_script_fails_on_the_backend(backend_runs, backend: str) -> None:
+    code, _, err = backend_runs[backend, "probe: broken"]
+    assert code == 1 and "ZeroDivisionError" in err, (
+        f"tests/broken/plot_broken.py should exit 1 on {backend}, got {code}:\n{err[-2000:]}")
+
+
+@pytest.mark.parametrize(("backend", "path"), CASES, ids=CASE_IDS)
+def test_runs_on_the_backend(backend_runs, backend: str, path: Path) -> None:
+    code, _, err = backend_runs[backend, f"{path.parent.name}/{path.stem}"]
+    assert code == 0, (
+        f"{path.relative_to(GALLERY.parent)} failed on {backend} "
+        f"(KERAS_BACKEND={backend} python {path.name}, quick budget; exit {code}):\n"
+        f"{err[-4000:]}")
