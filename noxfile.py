@@ -101,6 +101,16 @@ def build(session: nox.Session) -> None:
     session.log("Site built into site/")
 
 
+def survey_backends(session: nox.Session, default: list[str]) -> None:
+    install(session, "docs")
+    install(session, "backends")
+    ensure_graphviz(session)
+    args = session.posargs or default
+    if all(arg.startswith("-") for arg in args[:1]):  # options only: the default backends
+        args = [*default, *args]
+    session.run("python", "-m", "docbuild", "backends", *args)
+
+
 @nox.session
 def backends(session: nox.Session) -> None:
     """Build site/ with every gallery script executed on TensorFlow, JAX and PyTorch.
@@ -109,14 +119,18 @@ def backends(session: nox.Session) -> None:
     pages' own, come from the usual build). Every gallery page then carries a table of
     what each backend produced, and gallery/backends.md the scripts x backends matrix.
     """
-    install(session, "docs")
-    install(session, "backends")
-    ensure_graphviz(session)
-    session.run("python", "-m", "docbuild", "backends", *(session.posargs or ["jax", "torch"]))
+    survey_backends(session, ["jax", "torch"])
     session.run("python", "-m", "docbuild", "site")
     publish(lambda staging: session.run("mkdocs", "build", "--strict", "--site-dir",
                                         str(staging)), ROOT / "site")
     session.log("Site built into site/, with every backend's results")
+
+
+@nox.session(name="gallery-backends")
+def gallery_backends(session: nox.Session) -> None:
+    """Execute the gallery on other backends only, into .cache/backends/ (builds no site):
+    `nox -s gallery-backends -- jax --shard 2/4` in a CI matrix."""
+    survey_backends(session, ["jax", "torch"])
 
 
 @nox.session(name="build-zensical")

@@ -8,7 +8,7 @@
         the live preview: `mkdocs serve` on the tree, regenerated when a source changes
     python -m docbuild gallery [--shard i/n] [--jobs N] [--select TEXT]
         execute the scripts whose results changed (all, one CI shard, or those matching TEXT)
-    python -m docbuild backends [BACKEND ...] [--jobs N] [--select TEXT]
+    python -m docbuild backends [BACKEND ...] [--shard i/n] [--jobs N] [--select TEXT]
         execute the gallery on each backend (default: tensorflow jax torch) and write
         each one's results into .cache/backends/, which `site` shows on every page
     python -m docbuild zensical SITE_DIR
@@ -45,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--select", help="execute only scripts whose path contains this text")
     survey = sub.add_parser("backends", help="execute the gallery on each Keras backend")
     survey.add_argument("backends", nargs="*", default=["tensorflow", "jax", "torch"])
+    survey.add_argument("--shard", help="execute only shard i of n (i/n), for CI matrices")
     survey.add_argument("--jobs", type=int, help="parallel kernels (default: CPU cores)")
     survey.add_argument("--select", help="only scripts whose path contains this text")
     zensical = sub.add_parser("zensical", help="render the generated tree with Zensical")
@@ -63,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "backends":
             from .backends import survey
 
-            survey(args.backends, workers=args.jobs, select=args.select)
+            survey(args.backends, workers=args.jobs, select=args.select, shard=args.shard)
         elif args.command == "zensical":
             from .zensical import build
 

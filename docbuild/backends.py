@@ -87,8 +87,11 @@ def result_of(record: Record, source: str, names: list[str] | None) -> Result:
                   record.wall_time, totals(record), headline(record, names))
 
 
-def summary_path(conf: Settings, backend: str, device: str) -> Path:
-    slug = re.sub(r"[^a-z0-9]+", "-", f"{backend} {device}".lower()).strip("-")
+def summary_path(conf: Settings, backend: str, device: str, shard: str | None = None) -> Path:
+    """One file per backend and device, and per CI shard: the shards' files then merge
+    by copying them into one folder (the workflow's artifacts do)."""
+    name = f"{backend} {device}" + (f" shard {shard}" if shard else "")
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
     return conf.cache_dir.parent / "backends" / f"{slug}.json"
 
 
@@ -107,15 +110,20 @@ def write_summary(path: Path, results: list[Result]) -> None:
 
 
 def load_summaries(conf: Settings) -> list[Result]:
-    """Every backend's results, from every summary in .cache/backends/."""
-    results = []
+    """Every backend's results, from every summary in .cache/backends/; where two files
+    hold the same script, backend and device (a shard's and a whole run's), the newer."""
+    found: dict[tuple[str, str, str], tuple[float, Result]] = {}
     for path in sorted((conf.cache_dir.parent / "backends").glob("*.json")):
         data = json.loads(path.read_text())
         if data.get("schema") != SUMMARY_SCHEMA:
             raise BackendError(f"{path}: summary schema {data.get('schema')!r}, this build "
                                f"reads {SUMMARY_SCHEMA}: run `python -m docbuild backends` again")
-        results += [Result(**r) for r in data["results"]]
-    return results
+        when = path.stat().st_mtime
+        for result in (Result(**r) for r in data["results"]):
+            key = (result.script, result.backend, result.device)
+            if key not in found or when >= found[key][0]:
+                found[key] = (when, result)
+    return [result for _, result in found.values()]
 
 
 @contextmanager
@@ -138,7 +146,7 @@ def backend_environment(backend: str) -> Iterator[None]:
 
 
 def survey(backends: list[str], workers: int | None = None, select: str | None = None,
-           log=print) -> list[Path]:
+           shard: str | None = None, log=print) -> list[Path]:
     """Execute the gallery on each backend; write and return one summary per backend.
 
     A failure is captured into the summary, unless the script declares the backend
@@ -156,7 +164,8 @@ def survey(backends: list[str], workers: int | None = None, select: str | None =
         with backend_environment(backend):
             log(f"docbuild: executing the gallery on {backend}")
             failed: dict[str, str] = {}
-            jobs, _ = gallery.execute(workers=workers, select=select, log=log, failed=failed)
+            jobs, _ = gallery.execute(shard=shard, workers=workers, select=select, log=log,
+                                      failed=failed)
             results = []
             for job, record in zip(jobs, gallery.records(jobs), strict=True):
                 results.append(result_of(record, source_digest(job.script.path),
@@ -169,7 +178,7 @@ def survey(backends: list[str], workers: int | None = None, select: str | None =
                                       False, error=message))
                 if backend in _required(path, conf):
                     required_failures.append(f"{name} declares {backend} required:\n{message}")
-            path = summary_path(conf, backend, where)
+            path = summary_path(conf, backend, where, shard)
             write_summary(path, results)
             log(f"docbuild: {backend}: {len(jobs)} ran, {len(failed)} failed -> {path}")
             written.append(path)

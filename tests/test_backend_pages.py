@@ -5,6 +5,7 @@ script ran, failed or disagreed on another backend, rendered as MkDocs renders i
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import markdown
@@ -108,10 +109,25 @@ def test_a_summary_keeps_the_scripts_not_run_this_time(tmp_path: Path) -> None:
     assert scripts == ["mlp/plot_mlp.py", "zoo/plot_z.py"]
 
 
-def test_a_summary_of_another_schema_is_refused(tmp_path: Path) -> None:
-    conf = Settings(root=tmp_path, docs_dir=tmp_path / "docs", gallery_dir=tmp_path / "gallery",
+def _settings(tmp_path: Path) -> Settings:
+    return Settings(root=tmp_path, docs_dir=tmp_path / "docs", gallery_dir=tmp_path / "gallery",
                     generated_dir=tmp_path / "build", cache_dir=tmp_path / ".cache" / "runs",
                     timeout=60)
+
+
+def test_shard_summaries_merge_and_the_newer_result_wins(tmp_path: Path) -> None:
+    conf = _settings(tmp_path)
+    whole, shard = (backends.summary_path(conf, "jax", "CPU"),
+                    backends.summary_path(conf, "jax", "CPU", "2/4"))
+    assert whole != shard and whole.parent == shard.parent
+    backends.write_summary(whole, [_result(accuracy=0.5)])
+    backends.write_summary(shard, [_result(accuracy=0.7)])
+    os.utime(whole, (1, 1))  # the whole run is older than the shard's
+    assert [r.headline["test_accuracy"] for r in backends.load_summaries(conf)] == [0.7]
+
+
+def test_a_summary_of_another_schema_is_refused(tmp_path: Path) -> None:
+    conf = _settings(tmp_path)
     path = backends.summary_path(conf, "jax", "CPU")
     path.parent.mkdir(parents=True)
     path.write_text(json.dumps({"schema": 0, "results": []}))
