@@ -168,7 +168,8 @@ def index_markdown(conf: Settings, records: list[Record]) -> str:
 
 
 # Tables written by the benchmarks in bench/, each on the machines it names.
-BENCH_TABLES = {"build_times.md": "Build times", "device_times.md": "CPU and GPU"}
+BENCH_TABLES = {"build_times.md": "Build times", "device_times.md": "CPU and GPU",
+                "backend_times.md": "Every backend, cold"}
 
 
 def times_markdown(records: list[Record], bench: Path | None = None) -> str:
