@@ -37,7 +37,7 @@ SKIPPED_TAGS = {"pre", "code", "script", "style", "svg", "nav", "header", "foote
 VOID = {"img", "br", "hr", "input", "meta", "link", "source", "wbr", "col", "area", "base"}
 ALLOWED = Path(__file__).with_name("drift_allowed.toml")
 # Pages the build writes whole, from records and benchmark results: nothing on them is typed.
-GENERATED = ("gallery/times/", "reference/")
+GENERATED = ("gallery/times/", "gallery/backends/", "reference/")
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import pytest
 from docbuild import backends
 from docbuild.backends import BackendError, Result
 from docbuild.config import Settings
+from docbuild.drift import prose
 from docbuild.schema import Block, Output, Provenance, Record, Section
 from docbuild.script import ScriptError, parse
 
@@ -43,7 +44,7 @@ def _result(backend: str = "jax", ran: bool = True, total: int = 1234, accuracy:
 def _html(text: str) -> str:
     """Rendered with the extensions of mkdocs.yml that the section uses."""
     return markdown.markdown(text, extensions=["tables", "admonition", "pymdownx.details",
-                                               "pymdownx.superfences"])
+                                               "md_in_html", "pymdownx.superfences"])
 
 
 def test_totals_come_from_every_parameter_table() -> None:
@@ -64,6 +65,7 @@ def test_the_table_shows_each_backend_with_its_difference() -> None:
     assert "<table>" in html and "tensorflow 2.21.0 (this page)" in html
     assert "jax 0.10.2" in html and "20.5" in html and "1,234" in html
     assert "0.8 (-0.1)" in html, "the difference from the reference backend is shown"
+    assert "20.5" not in prose(html), "the hand-typed-number check must see the table as computed"
 
 
 def test_no_other_backend_no_section() -> None:

@@ -3,9 +3,10 @@
 
 Every script on both backends costs about 32 CPU-minutes here (measured with plain
 `python` runs, quick budget: JAX 865 s, PyTorch 1068 s for 39 scripts), twice the whole
-suite's budget. So each run of the suite takes one shard of a rotation: shard k of
-SHARDS, where k is the number of commits in HEAD modulo SHARDS, the same shard on both
-backends. Any SHARDS consecutive commits of main run every script on both backends, with
+suite's budget, and one shard in eight still took 160 s of a suite that then ran past
+15 minutes (fresh clone, 2 cores). So each run of the suite takes one shard of a
+rotation: shard k of SHARDS, where k is the number of commits in HEAD modulo SHARDS, the
+same shard on both backends. Any SHARDS consecutive commits of main run every script on both backends, with
 no gap; the terminal summary names the shard this run took.
 
     KERAS_REF_BACKEND_SHARD=3/8   another shard
@@ -27,7 +28,7 @@ import pytest
 from test_gallery_scripts import BROKEN, GALLERY, SCRIPTS, TIMEOUT, _fork_server, _plain_env
 
 OTHER_BACKENDS = ("jax", "torch")
-SHARDS = 8
+SHARDS = 16
 PRELOAD = {"jax": ["numpy", "matplotlib", "matplotlib.pyplot", "sklearn", "jax", "keras"],
            "torch": ["numpy", "matplotlib", "matplotlib.pyplot", "sklearn", "torch", "keras"]}
 PROBE = "import keras\nprint(keras.backend.backend())\n"
