@@ -18,6 +18,8 @@ One JSON line per finished job goes to the server's stdout: {"name", "returncode
 Why it is safe to fork here: importing these modules starts no thread that holds a lock
 (TensorFlow creates its thread pools at the first op, which the server never runs; the only
 threads are OpenBLAS's idle workers, which OpenBLAS shuts down and restarts around fork()).
+For a server that imported JAX or PyTorch with Keras on them (tests/test_backends.py) this
+is what was seen, not read in their source: its children ran every gallery script.
 Modules read their import-time variables (KERAS_BACKEND, MPLBACKEND, TF_CPP_MIN_LOG_LEVEL)
 from the server's environment: start the server with the environment the jobs share.
 

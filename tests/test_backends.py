@@ -6,11 +6,11 @@ Every script on both backends costs about 32 CPU-minutes here (measured with pla
 suite's budget, and one shard in eight still took 160 s of a suite that then ran past
 15 minutes (fresh clone, 2 cores). So each run of the suite takes one shard of a
 rotation: shard k of SHARDS, where k is the number of commits in HEAD modulo SHARDS, the
-same shard on both backends. Any SHARDS consecutive commits of main run every script on both backends, with
-no gap; the terminal summary names the shard this run took.
+same shard on both backends. Any SHARDS consecutive commits of main run every script on
+both backends, with no gap; the terminal summary names the shard this run took.
 
     KERAS_REF_BACKEND_SHARD=3/8   another shard
-    KERAS_REF_BACKEND_SHARD=all   every script (nox -s tests -- -n 0 -k test_backends)
+    KERAS_REF_BACKEND_SHARD=all   every script (nox -s tests -- tests/test_backends.py)
 
 The runs start from tests/forkserver.py, as test_gallery_scripts.py's do, with the
 backend's modules imported once and KERAS_BACKEND set for the server and every child.

@@ -98,6 +98,15 @@ MOUNT_ALL_CODE_BLOCKS = """async () => {
             await frame();
         }
     }
+    // A block can fit when its turn comes and scroll a moment later (a font or a copy
+    // button arrives), and then gets its tabindex late: once seen in about 240 visits
+    // (axe: scrollable-region-focusable). Wait, at most 2 s, for every such block.
+    const unready = () => Array.from(document.querySelectorAll("pre > code")).filter(b =>
+        b.offsetParent !== null && b.scrollWidth > b.clientWidth && !b.hasAttribute("tabindex"));
+    const end = Date.now() + 2000;
+    while (unready().length && Date.now() < end) {
+        await frame();
+    }
     window.scrollTo(0, 0);
 }"""  # Material mounts a code block (copy button, annotations) as it scrolls into view
 # (`content.lazy`): scroll to each, as a reader would, so axe checks them mounted. A frame
