@@ -64,14 +64,14 @@ def summaries(tree: Path) -> dict[str, dict]:
     return found
 
 
-def measure(budget: str, jobs: int | None) -> dict:
+def measure(budget: str, jobs: int | None, keep: Path | None = None) -> dict:
     env = dict(os.environ, KERAS_REF_BUDGET=budget, NO_MKDOCS_2_WARNING="1")
     env.pop("DOCBUILD_ROOT", None)  # the exported tree is the root: python -m finds it first
     env.pop("KERAS_BACKEND", None)
     python = [sys.executable, "-m"]
     extra = ["--jobs", str(jobs)] if jobs else []
     with tempfile.TemporaryDirectory() as folder:
-        tree = Path(folder)
+        tree = keep or Path(folder)
         export_head(tree)
         walls = {b: timed([*python, "docbuild", "backends", b, *extra], tree, env)
                  for b in BACKENDS}
@@ -107,8 +107,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--budget", default="quick", choices=["quick", "full"])
     parser.add_argument("--jobs", type=int)
+    parser.add_argument("--keep", type=Path, help="build in this (new, empty) folder and keep "
+                        "it, to look at the pages")
     args = parser.parse_args()
-    run = measure(args.budget, args.jobs)
+    if args.keep:
+        args.keep.mkdir(parents=True)  # fails if it exists: a cold build needs an empty one
+    run = measure(args.budget, args.jobs, args.keep and args.keep.resolve())
     RESULTS.write_text(json.dumps(run, indent=1) + "\n")
     TABLE.write_text(table(run))
     print(TABLE.read_text())

@@ -12,8 +12,10 @@ page gets a backend table, and ``gallery/backends.md`` the scripts × backends m
 
 A script that fails on a backend gets the error in its table, not a failed build, unless
 its header names that backend required (``# sphinx_gallery_backends_required = ["jax"]``).
-Parameter totals that differ from the reference backend's fail the build: the same model
-has the same weights on every backend.
+Parameter totals that differ from the reference backend's, section by section, fail the
+build: the same model has the same weights on every backend. A section that printed a
+summary on one backend only (a TensorFlow-only step the script skips elsewhere) is
+compared with nothing, and the table shows its totals for the backends that printed it.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ TOTAL = re.compile(r"^- Total params: ([\d,]+)$", re.MULTILINE)
 # Headline values when a script declares none: its final metrics, by name.
 METRIC_NAME = re.compile(r"(accuracy|loss|mae|mse|auc|error)$")
 MAX_DEFAULT_HEADLINE = 3
-SUMMARY_SCHEMA = 1
+SUMMARY_SCHEMA = 2  # 2: totals carry their section
 ERROR_LINES = 12  # lines of a captured error shown on a page
 
 
@@ -55,7 +57,7 @@ class Result:
     device: str
     ran: bool
     wall_time: float | None = None
-    totals: list[int] = field(default_factory=list)
+    totals: list[list] = field(default_factory=list)  # [[section anchor, total], ...]
     headline: dict[str, Any] = field(default_factory=dict)
     error: str = ""
 
@@ -64,10 +66,19 @@ def source_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def totals(record: Record) -> list[int]:
-    """The "Total params" of every parameter table the script printed, in order."""
-    return [int(n.replace(",", "")) for section in record.sections for output in section.outputs
-            if output.type == "params" for n in TOTAL.findall(output.text)]
+def totals(record: Record) -> list[list]:
+    """The "Total params" of every parameter table the script printed, in order, each
+    with the anchor of the section that printed it."""
+    return [[section.anchor, int(n.replace(",", ""))] for section in record.sections
+            for output in section.outputs if output.type == "params"
+            for n in TOTAL.findall(output.text)]
+
+
+def _by_section(result: Result) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    for anchor, total in result.totals:
+        found.setdefault(anchor, []).append(total)
+    return found
 
 
 def headline(record: Record, names: list[str] | None) -> dict[str, Any]:
@@ -219,13 +230,17 @@ def current(record: Record, results: list[Result], source: str) -> list[Result]:
 
 
 def check_totals(reference: Result, others: list[Result]) -> None:
+    mine = _by_section(reference)
     for other in others:
-        if other.ran and other.totals != reference.totals:
-            raise BackendError(
-                f"gallery/{reference.script}: parameter totals differ between backends: "
-                f"{reference.backend} ({reference.device}) {reference.totals}, "
-                f"{other.backend} ({other.device}) {other.totals}. The same model has the "
-                "same weights on every backend: look for a layer built differently")
+        theirs = _by_section(other) if other.ran else {}
+        for anchor in sorted(set(mine) & set(theirs)):
+            if mine[anchor] != theirs[anchor]:
+                raise BackendError(
+                    f"gallery/{reference.script}: parameter totals differ between backends "
+                    f"in section #{anchor}: {reference.backend} ({reference.device}) "
+                    f"{mine[anchor]}, {other.backend} ({other.device}) {theirs[anchor]}. The "
+                    "same model has the same weights on every backend: look for a layer "
+                    "built differently")
 
 
 def _shown(value: Any) -> str:
@@ -271,7 +286,7 @@ def table_markdown(reference: Result, others: list[Result]) -> str:
                     shown += _difference(value, reference.headline.get(name))
                 values.append(shown)
             cells = [label, result.device, "yes", f"{result.wall_time:.1f}",
-                     ", ".join(f"{t:,}" for t in result.totals) or "none printed", *values]
+                     ", ".join(f"{t:,}" for _, t in result.totals) or "none printed", *values]
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     for result in errors:
         shown = "\n".join(result.error.strip().splitlines()[-ERROR_LINES:])

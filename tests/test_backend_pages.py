@@ -37,7 +37,8 @@ def _result(backend: str = "jax", ran: bool = True, total: int = 1234, accuracy:
             source: str = SOURCE, error: str = "") -> Result:
     headline = {"loss": 0.3, "val_accuracy": accuracy, "test_accuracy": accuracy}
     return Result("mlp/plot_mlp.py", source, backend, "0.10.2", "CPU", ran,
-                  20.5 if ran else None, [total] if ran else [], headline if ran else {},
+                  20.5 if ran else None, [["introduction", total]] if ran else [],
+                  headline if ran else {},
                   error)
 
 
@@ -48,7 +49,7 @@ def _html(text: str) -> str:
 
 
 def test_totals_come_from_every_parameter_table() -> None:
-    assert backends.totals(_record(total=98_765)) == [98_765]
+    assert backends.totals(_record(total=98_765)) == [["introduction", 98_765]]
 
 
 def test_headline_is_the_declared_names_or_the_last_metrics() -> None:
@@ -87,8 +88,17 @@ def test_a_failure_shows_the_captured_error_on_the_page() -> None:
 
 
 def test_different_parameter_totals_fail_the_build() -> None:
-    with pytest.raises(BackendError, match=r"gallery/mlp/plot_mlp.py: parameter totals differ"):
+    with pytest.raises(BackendError, match=r"gallery/mlp/plot_mlp.py: parameter totals differ "
+                       r"between backends in section #introduction"):
         backends.page_section(_record(total=1234), SOURCE, [_result(total=1235)], None)
+
+
+def test_a_summary_printed_on_one_backend_only_is_compared_with_nothing() -> None:
+    """A TensorFlow-only step that the script skips elsewhere prints one summary fewer."""
+    other = _result()
+    other.totals.append(["strings-stringlookup", 152])
+    section = backends.page_section(_record(), SOURCE, [other], None)
+    assert "1,234, 152" in section
 
 
 def test_the_matrix_has_a_column_per_backend_and_a_total_row() -> None:
