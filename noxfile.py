@@ -101,13 +101,15 @@ def build(session: nox.Session) -> None:
     session.log("Site built into site/")
 
 
-def survey_backends(session: nox.Session, default: list[str]) -> None:
+def survey_backends(session: nox.Session) -> None:
+    """`docbuild backends` with the session's arguments; JAX and PyTorch unless they name
+    backends (TensorFlow's results, the pages' own, come from the usual build)."""
     install(session, "docs")
     install(session, "backends")
     ensure_graphviz(session)
-    args = session.posargs or default
-    if all(arg.startswith("-") for arg in args[:1]):  # options only: the default backends
-        args = [*default, *args]
+    args = list(session.posargs)
+    if all(arg.startswith("-") for arg in args[:1]):  # none, or options only
+        args = ["jax", "torch", *args]
     session.run("python", "-m", "docbuild", "backends", *args)
 
 
@@ -115,11 +117,11 @@ def survey_backends(session: nox.Session, default: list[str]) -> None:
 def backends(session: nox.Session) -> None:
     """Build site/ with every gallery script executed on TensorFlow, JAX and PyTorch.
 
-    `nox -s backends -- jax` executes on the backends named (TensorFlow's results, the
-    pages' own, come from the usual build). Every gallery page then carries a table of
-    what each backend produced, and gallery/backends.md the scripts x backends matrix.
+    `nox -s backends -- jax` executes on the backends named. Every gallery page then
+    carries a table of what each backend produced, and gallery/backends.md the scripts x
+    backends matrix.
     """
-    survey_backends(session, ["jax", "torch"])
+    survey_backends(session)
     session.run("python", "-m", "docbuild", "site")
     publish(lambda staging: session.run("mkdocs", "build", "--strict", "--site-dir",
                                         str(staging)), ROOT / "site")
@@ -130,7 +132,7 @@ def backends(session: nox.Session) -> None:
 def gallery_backends(session: nox.Session) -> None:
     """Execute the gallery on other backends only, into .cache/backends/ (builds no site):
     `nox -s gallery-backends -- jax --shard 2/4` in a CI matrix."""
-    survey_backends(session, ["jax", "torch"])
+    survey_backends(session)
 
 
 @nox.session(name="build-zensical")

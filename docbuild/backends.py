@@ -32,8 +32,8 @@ from typing import Any
 
 from .config import Settings
 from .schema import Record
+from .script import BACKENDS, ScriptError, parse
 
-BACKENDS = ("tensorflow", "jax", "torch")
 TOTAL = re.compile(r"^- Total params: ([\d,]+)$", re.MULTILINE)
 # Headline values when a script declares none: its final metrics, by name.
 METRIC_NAME = re.compile(r"(accuracy|loss|mae|mse|auc|error)$")
@@ -201,16 +201,13 @@ def survey(backends: list[str], workers: int | None = None, select: str | None =
 def _version(backend: str) -> str:
     from importlib import metadata
 
-    name = {"torch": "torch", "jax": "jax", "tensorflow": "tensorflow"}[backend]
     try:
-        return metadata.version(name)
+        return metadata.version(backend)  # each backend's distribution has its name
     except metadata.PackageNotFoundError:
         return "not installed"
 
 
 def _required(path: Path, conf: Settings) -> list[str]:
-    from .script import ScriptError, parse
-
     try:
         return parse(path, conf.gallery_dir).backends_required
     except ScriptError:
@@ -295,11 +292,11 @@ def table_markdown(reference: Result, others: list[Result]) -> str:
     return "\n".join(lines)
 
 
-def page_section(record: Record, source: str, results: list[Result],
+def page_section(record: Record, source: str, others: list[Result],
                  names: list[str] | None) -> str:
-    """The "On every backend" section of a gallery page ("" when no other backend ran)."""
+    """The "On every backend" section of a gallery page, from the other backends' results
+    for the script as it is now (``current``); "" when there are none."""
     reference = result_of(record, source, names)
-    others = current(record, results, source)
     if not others:
         return ""
     check_totals(reference, others)

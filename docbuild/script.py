@@ -16,6 +16,10 @@ from sphinx_gallery.gen_gallery import DEFAULT_GALLERY_CONF
 from sphinx_gallery.notebook import jupyter_notebook
 from sphinx_gallery.py_source_parser import remove_config_comments, split_code_and_text_blocks
 
+# The Keras backends a script's header may name (`# sphinx_gallery_backends_required`);
+# docbuild/backends.py runs the gallery on each.
+BACKENDS = ("tensorflow", "jax", "torch")
+
 MAX_DESCRIPTION_SENTENCES = 3
 
 
@@ -148,9 +152,9 @@ def _names(path: Path, option: str, value) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise ScriptError(f"{path}: header: sphinx_gallery_{option} must be a list of names, "
                           f"got {value!r}")
-    if option == "backends_required" and not set(value) <= {"tensorflow", "jax", "torch"}:
+    if option == "backends_required" and not set(value) <= set(BACKENDS):
         raise ScriptError(f"{path}: header: sphinx_gallery_{option}: expected names among "
-                          f"'tensorflow', 'jax', 'torch', got {value!r}")
+                          f"{', '.join(map(repr, BACKENDS))}, got {value!r}")
     return list(value)
 
 

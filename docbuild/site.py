@@ -106,7 +106,7 @@ def _gallery(conf: Settings, jobs: list, records: list[Record], files: dict[Path
         source = backends.source_digest(job.script.path)
         sources.append((record, source))
         others = backends.current(record, results, source)
-        section = backends.page_section(record, source, results, job.script.headline)
+        section = backends.page_section(record, source, others, job.script.headline)
         files[folder / f"{record.stem}.md"] = gallery_page(
             record, conf.colab_url(colab), section,
             [f"{r.backend} ({r.device})" for r in others]).encode()

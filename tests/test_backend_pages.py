@@ -48,6 +48,12 @@ def _html(text: str) -> str:
                                                "md_in_html", "pymdownx.superfences"])
 
 
+def _section(results: list[Result], record: Record | None = None) -> str:
+    """The page's section from every backend's results, as the site build makes it."""
+    record = record or _record()
+    return backends.page_section(record, SOURCE, backends.current(record, results, SOURCE), None)
+
+
 def test_totals_come_from_every_parameter_table() -> None:
     assert backends.totals(_record(total=98_765)) == [["introduction", 98_765]]
 
@@ -60,7 +66,7 @@ def test_headline_is_the_declared_names_or_the_last_metrics() -> None:
 
 
 def test_the_table_shows_each_backend_with_its_difference() -> None:
-    section = backends.page_section(_record(), SOURCE, [_result()], None)
+    section = _section([_result()])
     assert section.startswith("## On every backend")
     html = _html(section)
     assert "<table>" in html and "tensorflow 2.21.0 (this page)" in html
@@ -70,17 +76,16 @@ def test_the_table_shows_each_backend_with_its_difference() -> None:
 
 
 def test_no_other_backend_no_section() -> None:
-    assert backends.page_section(_record(), SOURCE, [], None) == ""
+    assert _section([]) == ""
 
 
 def test_results_of_an_older_version_of_the_script_are_not_shown() -> None:
-    assert backends.page_section(_record(), SOURCE, [_result(source="b" * 64)], None) == ""
+    assert _section([_result(source="b" * 64)]) == ""
 
 
 def test_a_failure_shows_the_captured_error_on_the_page() -> None:
     error = "Traceback (most recent call last):\nValueError: cannot convert a symbolic tensor"
-    section = backends.page_section(_record(), SOURCE, [_result("torch", False, error=error)],
-                                    None)
+    section = _section([_result("torch", False, error=error)])
     html = _html(section)
     assert "failed: see below" in html
     assert "<details" in html and "torch (CPU): the error" in html
@@ -90,14 +95,14 @@ def test_a_failure_shows_the_captured_error_on_the_page() -> None:
 def test_different_parameter_totals_fail_the_build() -> None:
     with pytest.raises(BackendError, match=r"gallery/mlp/plot_mlp.py: parameter totals differ "
                        r"between backends in section #introduction"):
-        backends.page_section(_record(total=1234), SOURCE, [_result(total=1235)], None)
+        _section([_result(total=1235)], _record(total=1234))
 
 
 def test_a_summary_printed_on_one_backend_only_is_compared_with_nothing() -> None:
     """A TensorFlow-only step that the script skips elsewhere prints one summary fewer."""
     other = _result()
     other.totals.append(["strings-stringlookup", 152])
-    section = backends.page_section(_record(), SOURCE, [other], None)
+    section = _section([other])
     assert "1,234, 152" in section
 
 

@@ -25,7 +25,15 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from test_gallery_scripts import BROKEN, GALLERY, SCRIPTS, TIMEOUT, _fork_server, _plain_env
+from test_gallery_scripts import (
+    BROKEN,
+    GALLERY,
+    SCRIPTS,
+    TIMEOUT,
+    _fork_server,
+    _plain_env,
+    copy_run_jobs,
+)
 
 OTHER_BACKENDS = ("jax", "torch")
 SHARDS = 16
@@ -81,17 +89,10 @@ def backend_runs(tmp_path_factory) -> dict[tuple[str, str], tuple[int, str, str]
         root = tmp_path_factory.mktemp(f"on-{backend}")
         env = dict(_plain_env(), KERAS_BACKEND=backend)
         (root / "plot_backend_probe.py").write_text(PROBE)
-        work = [(f"{p.parent.name}/{p.stem}", p, TIMEOUT) for p in SHARD]
-        work += [("probe: backend", root / "plot_backend_probe.py", 120),
-                 ("probe: broken", BROKEN, 60)]
-        jobs = []
-        for i, (name, script, timeout) in enumerate(work):
-            folder = root / f"{i:03d}-{script.stem}"
-            folder.mkdir()
-            shutil.copy(script, folder / script.name)
-            jobs.append({"name": name, "script": script.name, "folder": str(folder),
-                         "env": env, "stdout": str(root / f"{i:03d}.out"),
-                         "stderr": str(root / f"{i:03d}.err"), "timeout": timeout})
+        work = [(f"{p.parent.name}/{p.stem}", p, env, TIMEOUT) for p in SHARD]
+        work += [("probe: backend", root / "plot_backend_probe.py", env, 120),
+                 ("probe: broken", BROKEN, env, 60)]
+        jobs = copy_run_jobs(root, work)
         results = _fork_server(jobs, workers, root, env=env, preload=PRELOAD[backend])
         for job in jobs:
             done = results.get(job["name"], {"returncode": "no report"})

@@ -180,6 +180,20 @@ def _plain(jobs: list[dict], workers: int) -> dict[str, dict]:
         return {d["name"]: d for d in pool.map(one, jobs)}
 
 
+def copy_run_jobs(root: Path, work: list[tuple[str, Path, dict, float]]) -> list[dict]:
+    """Fork-server jobs for (name, script, environment, timeout): each script copied alone
+    into an empty folder of its own under ``root``, its output going to files beside it."""
+    jobs = []
+    for i, (name, script, env, timeout) in enumerate(work):
+        folder = root / f"{i:03d}-{script.stem}"
+        folder.mkdir()
+        shutil.copy(script, folder / script.name)
+        jobs.append({"name": name, "script": script.name, "folder": str(folder), "env": env,
+                     "stdout": str(root / f"{i:03d}.out"), "stderr": str(root / f"{i:03d}.err"),
+                     "timeout": timeout})
+    return jobs
+
+
 @pytest.fixture(scope="session")
 def copy_runs(tmp_path_factory) -> dict[str, Run]:
     """Run every script alone (twice for plot_model's callers), plus the probes the tests
@@ -201,14 +215,7 @@ def copy_runs(tmp_path_factory) -> dict[str, Run]:
              ("probe: network", probes / "plot_net_probe.py", with_dot, 60),
              ("probe: broken", BROKEN, with_dot, 60),
              ("probe: hung", probes / "plot_hung.py", with_dot, 3)]
-    jobs = []
-    for i, (name, script, env, timeout) in enumerate(work):
-        folder = root / f"{i:03d}-{script.stem}"
-        folder.mkdir()
-        shutil.copy(script, folder / script.name)
-        jobs.append({"name": name, "script": script.name, "folder": str(folder), "env": env,
-                     "stdout": str(root / f"{i:03d}.out"), "stderr": str(root / f"{i:03d}.err"),
-                     "timeout": timeout})
+    jobs = copy_run_jobs(root, work)
     workers = len(os.sched_getaffinity(0))
     if os.environ.get("KERAS_REF_COPY_RUN") == "plain":
         results = _plain(jobs, workers)
