@@ -73,7 +73,7 @@ class ShardDataset(keras.utils.PyDataset):
             rows = np.load(f"{folder}/{name}", mmap_mode="r").shape[0]
             for start in range(0, rows, batch_size):
                 self.batches.append((number, start, min(start + batch_size, rows)))
-        self.reads = [[]]  # batch indices read, one list per epoch
+        self.reads = [[]]  # batch indices read: before training, then one list per epoch
 
     def __len__(self):
         return len(self.batches)
@@ -85,9 +85,6 @@ class ShardDataset(keras.utils.PyDataset):
         images = np.load(f"{self.folder}/x_{number:03d}.npy", mmap_mode="r")
         labels = np.load(f"{self.folder}/y_{number:03d}.npy", mmap_mode="r")
         return np.asarray(images[start:stop]), np.asarray(labels[start:stop])
-
-    def on_epoch_begin(self):
-        self.reads.append([])  # fit calls this at the start of every epoch
 
 
 batch_size = 64
@@ -129,7 +126,13 @@ model.summary()
 # `fit` takes the PyDataset where it would take `x`; the targets come from the batches,
 # so `y` must be left out (passing it raises a `ValueError`).
 epochs = 3 if QUICK else 20
-history = model.fit(train_ds, validation_data=val_ds, epochs=epochs, verbose=0)
+# A callback starts a new list of reads when each epoch begins: what comes before the
+# first is what `fit` read before training. (A PyDataset's own `on_epoch_begin` would not
+# do: on JAX and PyTorch, `fit` also calls it around the batch it reads beforehand.)
+new_epoch = keras.callbacks.LambdaCallback(
+    on_epoch_begin=lambda epoch, logs: train_ds.reads.append([]))
+history = model.fit(train_ds, validation_data=val_ds, epochs=epochs, verbose=0,
+                    callbacks=[new_epoch])
 final_val_accuracy = history.history["val_accuracy"][-1]
 print(f"after {epochs} epochs: val_accuracy {final_val_accuracy:.3f}")
 
@@ -149,9 +152,12 @@ print("each epoch read every batch exactly once:", every_batch_once)
 
 # %%
 # Each epoch read every batch once ({{ every_batch_once }}), in a new order. The batches
-# read before the first epoch, {{ before }}, are the backend's: on TensorFlow, `fit` turns
-# the PyDataset into a `tf.data.Dataset` and first reads two batches to learn the shapes
-# and dtypes of what it returns. Keep `__getitem__` free of side effects that count.
+# read before the first epoch, {{ before }}, depend on the backend: `fit` reads ahead
+# to learn the shapes and dtypes of what the dataset returns. On TensorFlow it turns the
+# PyDataset into a `tf.data.Dataset`, which reads two batches for that; on JAX and
+# PyTorch it takes one batch to build the compiled loss and metrics
+# (`Trainer._symbolic_build`), before the first epoch begins. Keep `__getitem__` free of
+# side effects that count.
 
 # %%
 # ## Workers: hide slow reads behind training
