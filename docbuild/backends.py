@@ -24,22 +24,26 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .config import Settings
-from .schema import Record
+from .render import fence, indent, outputs_markdown
+from .schema import Output, Record
 from .script import BACKENDS, ScriptError, parse
 
 TOTAL = re.compile(r"^- Total params: ([\d,]+)$", re.MULTILINE)
 # Headline values when a script declares none: its final metrics, by name.
 METRIC_NAME = re.compile(r"(accuracy|loss|mae|mse|auc|error)$")
 MAX_DEFAULT_HEADLINE = 3
-SUMMARY_SCHEMA = 2  # 2: totals carry their section
+SUMMARY_SCHEMA = 3  # 2: totals carry their section; 3: sections' outputs
 ERROR_LINES = 12  # lines of a captured error shown on a page
+LONG_TEXT = 40  # characters: a headline string longer than this is listed under the table
+# As prose writes them
+BACKEND_NAMES = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}
 
 
 class BackendError(ValueError):
@@ -60,6 +64,9 @@ class Result:
     totals: list[list] = field(default_factory=list)  # [[section anchor, total], ...]
     headline: dict[str, Any] = field(default_factory=dict)
     error: str = ""
+    # What each section printed (figures left out: their files stay on the backend's
+    # runner), for chapters that show another backend's output (`::gallery output ... on jax`)
+    outputs: dict[str, list[dict]] = field(default_factory=dict)
 
 
 def source_digest(path: Path) -> str:
@@ -72,6 +79,12 @@ def totals(record: Record) -> list[list]:
     return [[section.anchor, int(n.replace(",", ""))] for section in record.sections
             for output in section.outputs if output.type == "params"
             for n in TOTAL.findall(output.text)]
+
+
+def section_outputs(record: Record) -> dict[str, list[dict]]:
+    return {section.anchor: [{"type": o.type, "text": o.text} for o in section.outputs
+                             if o.type != "figure"]
+            for section in record.sections if section.outputs}
 
 
 def _by_section(result: Result) -> dict[str, list[int]]:
@@ -95,7 +108,8 @@ def headline(record: Record, names: list[str] | None) -> dict[str, Any]:
 def result_of(record: Record, source: str, names: list[str] | None) -> Result:
     p = record.provenance
     return Result(record.script, source, p.backend, p.backend_version, p.device, True,
-                  record.wall_time, totals(record), headline(record, names))
+                  record.wall_time, totals(record), headline(record, names),
+                  outputs=section_outputs(record))
 
 
 def summary_path(conf: Settings, backend: str, device: str, shard: str | None = None) -> Path:
@@ -226,6 +240,29 @@ def current(record: Record, results: list[Result], source: str) -> list[Result]:
                                        else len(BACKENDS), r.device))
 
 
+def output_on(record: Record, anchor: str, backend: str, others: list[Result]) -> str:
+    """What section #anchor of the script printed on another backend, from ``others``
+    (``current``): its text outputs, its error if it failed there, or a note that this
+    build did not run it there."""
+    name, here = BACKEND_NAMES.get(backend, backend), record.provenance.backend
+    found = [r for r in others if r.backend == backend]
+    if not found:
+        return (f'!!! note "Not run on {name} in this build"\n\n'
+                f"    This build executed the gallery on {BACKEND_NAMES.get(here, here)} "
+                f"only. A build made with `nox -s backends` shows here what this section "
+                f"printed on {name}; the test suite runs the script on {name} too.")
+    result, stem = found[0], record.script.split("/")[1]
+    if not result.ran:
+        shown = "\n".join(result.error.strip().splitlines()[-ERROR_LINES:])
+        return (f'!!! failure "{stem} failed on {name} ({result.device})"\n\n'
+                + indent(fence(shown, "text"), "    "))
+    outputs = [Output(**o) for o in result.outputs.get(anchor, [])]
+    if not outputs:
+        return f"*On {name} ({result.device}), this section printed nothing.*"
+    return outputs_markdown(outputs, lambda _n: "",
+                            title=f"Output of {stem} on {name} ({result.device})")
+
+
 def check_totals(reference: Result, others: list[Result]) -> None:
     mine = _by_section(reference)
     for other in others:
@@ -261,13 +298,24 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _long_texts(results: list[Result], names: list[str]) -> list[str]:
+    """Headline names whose value is a sentence on some backend: listed under the table,
+    where a column would make every row tall."""
+    return [name for name in names
+            if any(isinstance(r.headline.get(name), str) and len(r.headline[name]) > LONG_TEXT
+                   for r in results)]
+
+
 def table_markdown(reference: Result, others: list[Result]) -> str:
-    """The backend table of a gallery page: one row per backend and device."""
-    names = list(reference.headline)
+    """The backend table of a gallery page: one row per backend and device, then the
+    headline values too long for a cell, one list per value."""
+    rows = [reference, *others]
+    long = _long_texts(rows, list(reference.headline))
+    names = [name for name in reference.headline if name not in long]
     head = ["Backend", "Device", "Ran", "Time (s)", "Parameters", *[f"`{n}`" for n in names]]
     lines = ["| " + " | ".join(head) + " |", "| " + " | ".join(["---"] * len(head)) + " |"]
     errors = []
-    for result in [reference, *others]:
+    for result in rows:
         label = f"{result.backend} {result.backend_version}"
         if result is reference:
             label += " (this page)"
@@ -285,6 +333,10 @@ def table_markdown(reference: Result, others: list[Result]) -> str:
             cells = [label, result.device, "yes", f"{result.wall_time:.1f}",
                      ", ".join(f"{t:,}" for _, t in result.totals) or "none printed", *values]
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    for name in long:
+        lines += ["", f"`{name}`:", ""]
+        lines += [f"- {r.backend} ({r.device}): {_cell(str(r.headline.get(name)))}"
+                  for r in rows if r.ran]
     for result in errors:
         shown = "\n".join(result.error.strip().splitlines()[-ERROR_LINES:])
         lines += ["", f'??? failure "{result.backend} ({result.device}): the error"', "",
@@ -352,3 +404,76 @@ def matrix_markdown(rows: list[tuple[Record, str]], results: list[Result]) -> st
     lines.append("| **ran / total time (s)** | " + " | ".join(
         f"**{ran[c]} / {seconds[c]:.1f}**" for c in columns) + " |")
     return "\n".join(lines) + "\n"
+
+
+# Chapters ---------------------------------------------------------------------------
+
+
+@dataclass
+class Comparison:
+    """The other backends' results as chapters cite them: what a section printed there
+    (``::gallery output ... on jax``) and the speed table (``::backends times``)."""
+
+    results: list[Result] = field(default_factory=list)
+    rows: Sequence[tuple[Record, str]] = ()  # every script's record and source digest
+
+    def others(self, record: Record) -> list[Result]:
+        source = {r.script: digest for r, digest in self.rows}.get(record.script)
+        return current(record, self.results, source) if source else []
+
+    def output(self, record: Record, anchor: str, backend: str) -> str:
+        return output_on(record, anchor, backend, self.others(record))
+
+    def times(self) -> str:
+        return times_markdown(self.rows, self.results)
+
+
+def times_markdown(rows: Sequence[tuple[Record, str]], results: list[Result]) -> str:
+    """Each backend's time on the scripts that ran on every backend, against the page's
+    backend (the reference), and the script it is slowest on, relatively."""
+    if not rows:
+        return ""
+    reference = rows[0][0].provenance
+    ref = (reference.backend, reference.device)
+    ran: dict[tuple[str, str], dict[str, float]] = {ref: {r.script: r.wall_time for r, _ in rows}}
+    failed: dict[tuple[str, str], int] = {}
+    versions = {ref: reference.backend_version}
+    for record, source in rows:
+        for result in current(record, results, source):
+            column = (result.backend, result.device)
+            versions[column] = result.backend_version
+            if result.ran:
+                ran.setdefault(column, {})[result.script] = result.wall_time
+            else:
+                failed[column] = failed.get(column, 0) + 1
+                ran.setdefault(column, {})
+    name = BACKEND_NAMES.get(ref[0], ref[0])
+    if len(ran) == 1:
+        return (f'!!! note "Only {name} in this build"\n\n'
+                f"    This build executed the gallery on {name} only, so it has no other "
+                "backend to compare. A build made with `nox -s backends` shows here each "
+                "backend's time on the same scripts.")
+    common = sorted(set.intersection(*(set(times) for times in ran.values())))
+    lines = [f"| Backend | Device | Scripts ran | Failed | Time (s) | Relative to {name} |",
+             "| --- | --- | ---: | ---: | ---: | ---: |"]
+    slowest = []
+    base = sum(ran[ref][s] for s in common)
+    for column in sorted(ran, key=lambda c: (c != ref, BACKENDS.index(c[0])
+                                             if c[0] in BACKENDS else len(BACKENDS), c[1])):
+        times = ran[column]
+        total = sum(times[s] for s in common)
+        relative = f"{total / base:.2f}x" if base else ""
+        lines.append(f"| {column[0]} {versions[column]} | {column[1]} | {len(times)} | "
+                     f"{failed.get(column, 0)} | {total:.1f} | {relative} |")
+        if column != ref and common:
+            script = max(common, key=lambda s: times[s] / ref_time(ran[ref], s))
+            slowest.append(f"- {column[0]} ({column[1]}): `{script}`, {times[script]:.1f} s "
+                           f"against {ran[ref][script]:.1f} s "
+                           f"({times[script] / ref_time(ran[ref], script):.1f}x)")
+    lines += ["", f"Times are summed over the {len(common)} scripts that ran on every backend. "
+              f"The script each backend is slowest on, relative to {name}:", "", *slowest]
+    return "\n".join(['<div class="computed" markdown>', "", *lines, "", "</div>"])
+
+
+def ref_time(times: dict[str, float], script: str) -> float:
+    return max(times[script], 0.01)  # a script that took no measurable time: no division by 0

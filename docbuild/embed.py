@@ -5,6 +5,11 @@
     ::gallery figure  SLUG/plot_x.py#N                the script's N-th figure (1-based)
     ::gallery figure  SLUG/plot_x.py#section-anchor   the first figure of a section
     ::gallery link    SLUG/plot_x.py                  a link to the script's gallery page
+    ::gallery output  SLUG/plot_x.py#section-anchor on jax
+                                                      what the section printed on that
+                                                      backend (tensorflow, jax, torch), from
+                                                      `python -m docbuild backends`
+    ::backends times                                  each backend's time on the gallery
     ::keras args      keras.callbacks.EarlyStopping [monitor,patience]
                                                       the API's arguments, defaults and
                                                       descriptions, read from the installed
@@ -26,16 +31,19 @@ import posixpath
 import re
 from collections.abc import Callable
 
+from .backends import Comparison
 from .render import fence, image, indent, outputs_markdown
 from .schema import Record
+from .script import BACKENDS
 from .values import FailedValues, ValueRefError, fill
 
 GALLERY = re.compile(
     r"^(?P<indent>[ \t]*(?:[-*][ \t]+)?)::gallery[ \t]+(?P<kind>\w+)[ \t]+(?P<script>[\w./-]+?\.py)"
-    r"(?:#(?P<anchor>[\w-]+))?[ \t]*$")
+    r"(?:#(?P<anchor>[\w-]+))?(?:[ \t]+on[ \t]+(?P<backend>\w+))?[ \t]*$")
+BACKEND_TABLE = re.compile(r"^(?P<indent>[ \t]*)::backends[ \t]+(?P<kind>\w+)[ \t]*$")
 KERAS = re.compile(r"^(?P<indent>[ \t]*)::keras[ \t]+(?P<kind>\w+)[ \t]+(?P<name>[\w.]+)"
                    r"(?:[ \t]+(?P<names>[\w,]+))?[ \t]*$")
-DIRECTIVE_START = re.compile(r"^[ \t]*(?:[-*][ \t]+)?::(?:gallery|keras)\b")
+DIRECTIVE_START = re.compile(r"^[ \t]*(?:[-*][ \t]+)?::(?:gallery|keras|backends)\b")
 KINDS = ("code", "output", "figure", "link")
 FENCE = re.compile(r"^(?P<indent>[ ]*)(?P<fence>`{3,}|~{3,})")
 CONTAINER = re.compile(r"^(?:!!!|\?\?\?\+?|===|[-*+][ \t]|\d+\.[ \t])")
@@ -165,13 +173,27 @@ def _keras(match: re.Match, fail: Callable[[str], None], api_table) -> str:
         fail(str(err))
 
 
+def _other_backend(backend: str, kind: str, record: Record, anchor: str | None,
+                   comparison: Comparison, fail: Callable[[str], None]) -> str:
+    if kind != "output":
+        fail(f"`on {backend}` follows ::gallery output only")
+    if backend not in BACKENDS:
+        fail(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
+    section = _section(record, anchor, fail)
+    return comparison.output(record, section.anchor, backend)
+
+
 def expand(markdown: str, page_path: str, load_record: Loader,
-           api_table: Callable[[str, list[str] | None], str] = argument_table) -> str:
+           api_table: Callable[[str, list[str] | None], str] = argument_table,
+           comparison: Comparison | None = None) -> str:
     """A chapter's Markdown with every directive and inline value replaced.
 
     Raises EmbedError, naming the page and line, on the first bad reference.
-    ``api_table(name, names)`` writes a `::keras args` table (the site memoizes it).
+    ``api_table(name, names)`` writes a `::keras args` table (the site memoizes it);
+    ``comparison`` holds the other backends' results (docbuild/backends.py): without it,
+    a section cited `on` another backend says that this build did not run it there.
     """
+    comparison = comparison or Comparison()
     page_dir = posixpath.dirname(page_path)
     lines = markdown.split("\n")
     code = code_lines(lines)
@@ -197,12 +219,22 @@ def expand(markdown: str, page_path: str, load_record: Loader,
                 kind = gallery.group("kind")
                 if kind not in KINDS:
                     fail(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
+                backend = gallery.group("backend")
                 try:
-                    text = render_gallery(kind, record_of(gallery.group("script")),
-                                          gallery.group("anchor"), page_dir, fail)
+                    record = record_of(gallery.group("script"))
+                    if backend and backend != record.provenance.backend:
+                        text = _other_backend(backend, kind, record, gallery.group("anchor"),
+                                              comparison, fail)
+                    else:
+                        text = render_gallery(kind, record, gallery.group("anchor"),
+                                              page_dir, fail)
                 except ScriptFailed as failed:
                     text = failure_box(failed.name, failed.message)
                 out.append(indent(text, gallery.group("indent")))
+            elif table := BACKEND_TABLE.match(line):
+                if table.group("kind") != "times":
+                    fail(f"unknown kind {table.group('kind')!r}; use times")
+                out.append(indent(comparison.times(), table.group("indent")))
             elif keras:
                 out.append(indent(_keras(keras, fail, api_table), keras.group("indent")))
             else:

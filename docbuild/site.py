@@ -68,7 +68,7 @@ def memo(conf: Settings, kind: str, key: str, compute: Callable[[], str]) -> str
 
 
 def _chapters(conf: Settings, load: Callable[[str], Record | None],
-              files: dict[Path, bytes]) -> None:
+              files: dict[Path, bytes], comparison: backends.Comparison) -> None:
     def api_table(name: str, names: list[str] | None) -> str:
         return memo(conf, "apidoc", f"{name} {names}", lambda: argument_table(name, names))
 
@@ -78,7 +78,8 @@ def _chapters(conf: Settings, load: Callable[[str], Record | None],
             continue
         if source.suffix == ".md":
             try:
-                files[rel] = expand(source.read_text(), rel.as_posix(), load, api_table).encode()
+                files[rel] = expand(source.read_text(), rel.as_posix(), load, api_table,
+                                    comparison).encode()
             except EmbedError as err:  # name the file as the author sees it
                 raise EmbedError(f"{conf.docs_dir.relative_to(conf.root)}/{err}") from err
         else:
@@ -95,17 +96,14 @@ def _zip(members: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def _gallery(conf: Settings, jobs: list, records: list[Record], files: dict[Path, bytes]) -> None:
+def _gallery(conf: Settings, jobs: list, records: list[Record], files: dict[Path, bytes],
+             comparison: backends.Comparison) -> None:
     everything: dict[str, bytes] = {}
     chapters: dict[str, dict[str, bytes]] = {}
-    results = backends.load_summaries(conf)
-    sources = []
-    for job, record in zip(jobs, records, strict=True):
+    for job, (record, source) in zip(jobs, comparison.rows, strict=True):
         folder = Path("gallery") / record.slug
         colab = colab_path(record)
-        source = backends.source_digest(job.script.path)
-        sources.append((record, source))
-        others = backends.current(record, results, source)
+        others = backends.current(record, comparison.results, source)
         section = backends.page_section(record, source, others, job.script.headline)
         files[folder / f"{record.stem}.md"] = gallery_page(
             record, conf.colab_url(colab), section,
@@ -125,7 +123,8 @@ def _gallery(conf: Settings, jobs: list, records: list[Record], files: dict[Path
     files[Path("gallery") / ALL_ZIP] = _zip(everything)
     files[Path("gallery/index.md")] = index_markdown(conf, records).encode()
     files[Path("gallery/times.md")] = times_markdown(records, conf.root / "bench").encode()
-    files[Path("gallery/backends.md")] = backends.matrix_markdown(sources, results).encode()
+    files[Path("gallery/backends.md")] = backends.matrix_markdown(
+        comparison.rows, comparison.results).encode()
 
 
 def _reference(conf: Settings, files: dict[Path, bytes]) -> None:
@@ -194,8 +193,11 @@ def generate(log=print, preview: bool = False) -> list[Record]:
 
     files: dict[Path, bytes] = {}
     try:
-        _chapters(conf, load, files)
-        _gallery(conf, jobs, records, files)
+        comparison = backends.Comparison(backends.load_summaries(conf), [
+            (record, backends.source_digest(job.script.path))
+            for job, record in zip(jobs, records, strict=True)])
+        _chapters(conf, load, files, comparison)
+        _gallery(conf, jobs, records, files, comparison)
         for name, message in failed.items():
             log(f"docbuild: {name} failed; its pages show the error:\n{message}")
             files[Path("gallery") / Path(name).with_suffix(".md")] = failed_page(

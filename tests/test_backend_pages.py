@@ -15,6 +15,7 @@ from docbuild import backends
 from docbuild.backends import BackendError, Result
 from docbuild.config import Settings
 from docbuild.drift import prose
+from docbuild.embed import EmbedError, expand
 from docbuild.schema import Block, Output, Provenance, Record, Section
 from docbuild.script import ScriptError, parse
 
@@ -38,8 +39,9 @@ def _result(backend: str = "jax", ran: bool = True, total: int = 1234, accuracy:
     headline = {"loss": 0.3, "val_accuracy": accuracy, "test_accuracy": accuracy}
     return Result("mlp/plot_mlp.py", source, backend, "0.10.2", "CPU", ran,
                   20.5 if ran else None, [["introduction", total]] if ran else [],
-                  headline if ran else {},
-                  error)
+                  headline if ran else {}, error,
+                  {"introduction": [{"type": "text", "text": f"hello from {backend}\n"}]}
+                  if ran else {})
 
 
 def _html(text: str) -> str:
@@ -165,3 +167,64 @@ def test_header_options_are_checked(tmp_path: Path) -> None:
     script.write_text(head + '# sphinx_gallery_backends_required = ["mxnet"]\n' + body)
     with pytest.raises(ScriptError, match="plot_mlp.py: header: sphinx_gallery_backends"):
         parse(script, tmp_path)
+
+
+def _chapter(line: str, results: list[Result]) -> str:
+    """A chapter line expanded as the site expands it, with these backend results."""
+    record = _record()
+    return expand(line + "\n", "chapter.md", {record.script: record}.get,
+                  comparison=backends.Comparison(results, [(record, SOURCE)]))
+
+
+def test_a_chapter_shows_what_a_section_printed_on_another_backend() -> None:
+    line = "::gallery output mlp/plot_mlp.py#introduction on {}"
+    jax = _chapter(line.format("jax"), [_result("jax"), _result("torch")])
+    assert "hello from jax" in jax and "torch" not in jax
+    assert 'title="Output of plot_mlp.py on JAX (CPU)"' in jax
+    mine = _chapter(line.format("tensorflow"), [_result("jax")])
+    assert "hello" in mine and "jax" not in mine, "the page's own backend: the record"
+
+
+def test_another_backend_not_run_or_failed_says_so() -> None:
+    line = "::gallery output mlp/plot_mlp.py#introduction on torch"
+    missing = _html(_chapter(line, [_result("jax")]))
+    assert "Not run on PyTorch in this build" in missing and "nox -s backends" in missing
+    failed = _chapter(line, [_result("torch", ran=False, error="Traceback\nOops: torch")])
+    assert "plot_mlp.py failed on PyTorch (CPU)" in failed and "Oops: torch" in failed
+
+
+@pytest.mark.parametrize(("line", "reason"), [
+    ("::gallery output mlp/plot_mlp.py#introduction on theano", "unknown backend 'theano'"),
+    ("::gallery code mlp/plot_mlp.py#introduction on jax", "follows ::gallery output only"),
+    ("::gallery output mlp/plot_mlp.py#nowhere on jax", "no section #nowhere"),
+])
+def test_a_bad_backend_reference_names_the_line(line: str, reason: str) -> None:
+    with pytest.raises(EmbedError, match=f"chapter.md:1: .*{reason}"):
+        _chapter(line, [_result("jax")])
+
+
+def test_the_speed_table_compares_the_scripts_every_backend_ran() -> None:
+    html = _html(_chapter("::backends times", [_result("jax"), _result("torch", ran=False)]))
+    assert "summed over the 0 scripts that ran on every backend" in html, "torch ran none"
+    text = _chapter("::backends times", [_result("jax")])
+    row = next(line for line in text.splitlines() if "jax 0.10.2" in line)
+    assert "| 20.5 | 1.71x |" in row, "12.0 s on TensorFlow, 20.5 s on JAX"
+    assert "- jax (CPU): `mlp/plot_mlp.py`, 20.5 s against 12.0 s (1.7x)" in text
+    html = _html(text)
+    assert "20.5" not in prose(html), "the hand-typed-number check must see it as computed"
+    alone = _html(_chapter("::backends times", []))
+    assert "Only TensorFlow in this build" in alone and "<table>" not in alone
+
+
+def test_a_sentence_is_listed_under_the_table_not_in_a_column() -> None:
+    record = _record()
+    outcome = "the frozen kernels moved by 0.0015 in one epoch"
+    record.sections[0].blocks[0].values["outcome"] = outcome
+    jax = _result()
+    jax.headline = {"outcome": "`fit` stopped with `ValueError`: the variables changed"}
+    text = backends.page_section(record, SOURCE, [jax], ["outcome"])
+    header = next(line for line in text.splitlines() if line.startswith("| Backend"))
+    assert "outcome" not in header
+    assert "- tensorflow (CPU): the frozen kernels moved by 0.0015 in one epoch" in text
+    assert "- jax (CPU): `fit` stopped with `ValueError`: the variables changed" in text
+    assert "0.0015" not in prose(_html(text)), "the list is computed too"

@@ -101,6 +101,9 @@ inputs = np.random.default_rng(42).normal(size=(64, 4)).astype("float32")
 targets = inputs.sum(axis=1, keepdims=True)
 model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
 model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05), loss="mse")
+# compile's default, jit_compile="auto", is resolved per backend; fit compiles (XLA) or not
+jit_compile = model.jit_compile
+print("jit_compile:", jit_compile)
 epochs = 5 if QUICK else 20
 history = model.fit(inputs, targets, epochs=epochs, batch_size=16, verbose=0)
 print(f"loss: {history.history['loss'][0]:.3f} after epoch 1, "
