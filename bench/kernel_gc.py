@@ -1,0 +1,78 @@
+"""What freezing the garbage collector between scripts saves (docbuild/capture.py).
+
+    python bench/kernel_gc.py [--rounds N] [SLUG/plot_x.py ...]
+
+Runs the same scripts one after another in one build kernel (as a build worker does),
+alternately as the build does (``gc.freeze()`` after each script's reset) and with the
+freeze undone (``gc.unfreeze()`` in the setup cell), at the quick budget. Nothing is
+cached or written but bench/kernel_gc.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from docbuild import execute  # noqa: E402
+from docbuild.config import settings  # noqa: E402
+from docbuild.script import parse  # noqa: E402
+
+TABLE = ROOT / "bench" / "kernel_gc.md"
+SCRIPTS = [
+    "model-lifecycle/plot_functional_models.py", "model-lifecycle/plot_mnist_mlp.py",
+    "model-lifecycle/plot_optimizers.py", "model-lifecycle/plot_iris_classifier.py",
+    "callbacks/plot_early_stopping.py", "callbacks/plot_learning_curve.py",
+    "activations/plot_activation_functions.py", "activations/plot_compare_activations.py",
+    "regularization/plot_initializers.py", "regularization/plot_overfitting.py"]
+SETUP = execute.SETUP
+
+
+def run(names: list[str], freeze: bool) -> float:
+    execute.SETUP = SETUP if freeze else SETUP + "import gc\ngc.unfreeze()\n"
+    conf = settings()
+    kernel = execute.WorkerKernel("quick")
+    start = time.perf_counter()
+    try:
+        for name in names:
+            execute.run_notebook(parse(conf.gallery_dir / name, conf.gallery_dir), "quick",
+                                 conf.timeout, kernel)
+    finally:
+        kernel.close()
+        execute.SETUP = SETUP
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("scripts", nargs="*", default=SCRIPTS)
+    args = parser.parse_args()
+    os.environ["KERAS_REF_BUDGET"] = "quick"
+    times: dict[bool, list[float]] = {True: [], False: []}
+    for _ in range(args.rounds):
+        for freeze in (False, True):
+            times[freeze].append(run(args.scripts, freeze))
+            print(f"freeze={freeze}: {times[freeze][-1]:.1f} s", flush=True)
+    frozen, unfrozen = (statistics.median(times[f]) for f in (True, False))
+    TABLE.write_text(
+        f"Measured with `python bench/kernel_gc.py`: {len(args.scripts)} scripts one after "
+        f"another in one kernel, quick budget, {platform.machine()}, {os.cpu_count()} cores; "
+        f"medians of {args.rounds} alternating runs.\n\n"
+        "| Kernel between scripts | Median (s) | Runs (s) |\n| --- | ---: | --- |\n"
+        f"| reset, then `gc.freeze()` (the build) | {frozen:.1f} | "
+        f"{', '.join(f'{t:.1f}' for t in times[True])} |\n"
+        f"| reset only | {unfrozen:.1f} | {', '.join(f'{t:.1f}' for t in times[False])} |\n\n"
+        f"Freezing saves **{1 - frozen / unfrozen:.0%}**.\n")
+    print(TABLE.read_text())
+
+
+if __name__ == "__main__":
+    main()
