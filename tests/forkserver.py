@@ -1,5 +1,5 @@
 """Run scripts as `python plot_x.py` would, from one interpreter that imported the heavy
-modules once (tests/test_gallery_scripts.py starts it; it is not a test module).
+modules once (tests/copyrun.py starts it; it is not a test module).
 
     python tests/forkserver.py JOBS.json
 

@@ -12,8 +12,9 @@ both backends, with no gap; the terminal summary names the shard this run took.
     KERAS_REF_BACKEND_SHARD=3/8   another shard
     KERAS_REF_BACKEND_SHARD=all   every script (nox -s tests -- tests/test_backends.py)
 
-The runs start from tests/forkserver.py, as test_gallery_scripts.py's do, with the
-backend's modules imported once and KERAS_BACKEND set for the server and every child.
+The runs start from tests/forkserver.py (tests/copyrun.py), as test_gallery_scripts.py's
+do, with the backend's modules imported once and KERAS_BACKEND set for the server and
+every child.
 """
 
 from __future__ import annotations
@@ -25,15 +26,8 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from test_gallery_scripts import (
-    BROKEN,
-    GALLERY,
-    SCRIPTS,
-    TIMEOUT,
-    _fork_server,
-    _plain_env,
-    copy_run_jobs,
-)
+from copyrun import TIMEOUT, copy_run_jobs, fork_server, plain_env
+from test_gallery_scripts import BROKEN, GALLERY, SCRIPTS
 
 OTHER_BACKENDS = ("jax", "torch")
 SHARDS = 16
@@ -87,13 +81,13 @@ def backend_runs(tmp_path_factory) -> dict[tuple[str, str], tuple[int, str, str]
     workers = len(os.sched_getaffinity(0))
     for backend in OTHER_BACKENDS:
         root = tmp_path_factory.mktemp(f"on-{backend}")
-        env = dict(_plain_env(), KERAS_BACKEND=backend)
+        env = dict(plain_env(), KERAS_BACKEND=backend)
         (root / "plot_backend_probe.py").write_text(PROBE)
         work = [(f"{p.parent.name}/{p.stem}", p, env, TIMEOUT) for p in SHARD]
         work += [("probe: backend", root / "plot_backend_probe.py", env, 120),
                  ("probe: broken", BROKEN, env, 60)]
         jobs = copy_run_jobs(root, work)
-        results = _fork_server(jobs, workers, root, env=env, preload=PRELOAD[backend])
+        results = fork_server(jobs, workers, root, env=env, preload=PRELOAD[backend])
         for job in jobs:
             done = results.get(job["name"], {"returncode": "no report"})
             runs[backend, job["name"]] = (done["returncode"], Path(job["stdout"]).read_text(),

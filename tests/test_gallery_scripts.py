@@ -16,17 +16,13 @@ from __future__ import annotations
 import errno
 import json
 import os
-import shutil
 import subprocess
 import sys
-import time
-import warnings
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import pytest
+from copyrun import TIMEOUT, copy_run_jobs, fork_server, offline_mode, plain, plain_env
 
 from docbuild.script import parse
 
@@ -47,7 +43,6 @@ assert len(PLOT_MODEL) >= MIN_PLOT_MODEL, (
     f"expected at least {MIN_PLOT_MODEL} gallery scripts that call plot_model, found "
     f"{[p.name for p in PLOT_MODEL]}")
 PLOT_MODEL_IDS = [f"{p.parent.name}/{p.stem}" for p in PLOT_MODEL]
-TIMEOUT = 600
 BROKEN = TESTS / "broken" / "plot_broken.py"
 
 ENV_PROBE = """\
@@ -97,37 +92,6 @@ class Run:
     folder: Path
 
 
-@cache
-def offline_mode() -> tuple[list[str], bool, str]:
-    """How the copy-runs are kept offline: (command prefix, audit-hook guard, description).
-
-    A network namespace of their own (`unshare -rn`) where the kernel allows one. Where it
-    does not (user namespaces switched off, as on some CI images), the children of the fork
-    server install an audit hook that refuses every socket connection instead; this is
-    reported as a warning and in the terminal summary, and test_copy_runs_are_offline
-    checks that either way a connection fails.
-    """
-    reason = "`unshare` is not installed"
-    if shutil.which("unshare"):
-        probe = subprocess.run(["unshare", "-rn", "true"], capture_output=True, text=True)
-        if probe.returncode == 0:
-            return ["unshare", "-rn"], False, "own network namespace (unshare -rn)"
-        reason = f"`unshare -rn true` failed: {probe.stderr.strip() or probe.returncode}"
-    if os.environ.get("KERAS_REF_COPY_RUN") == "plain":
-        pytest.fail(f"{reason}, and plain `python` runs cannot be guarded otherwise: the "
-                    "scripts would run with the network. Unset KERAS_REF_COPY_RUN.")
-    description = f"socket audit hook in each child, because {reason}"
-    warnings.warn(f"copy-runs are kept offline by a {description}", stacklevel=2)
-    return [], True, description
-
-
-def _plain_env() -> dict[str, str]:
-    """The environment of `MPLBACKEND=Agg python plot_x.py` in an instructor's shell."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHONPATH", "DOCBUILD"))}
-    env.update(MPLBACKEND="Agg", KERAS_REF_BUDGET="quick", TF_CPP_MIN_LOG_LEVEL="3")
-    return env
-
-
 def path_without_dot(path: str, farm: Path) -> str:
     """PATH with `dot` gone and everything else still there: each directory that holds
     `dot` is replaced by a folder of links to all its other entries."""
@@ -145,61 +109,12 @@ def path_without_dot(path: str, farm: Path) -> str:
     return os.pathsep.join(parts)
 
 
-def _fork_server(jobs: list[dict], workers: int, root: Path, env: dict | None = None,
-                 preload: list[str] | None = None) -> dict[str, dict]:
-    """Run the jobs from tests/forkserver.py, started with ``env`` (the jobs' shared
-    environment; _plain_env() by default) after importing ``preload`` (its PRELOAD)."""
-    prefix, guard, _ = offline_mode()
-    spec = root / "jobs.json"
-    options = {"workers": workers, "guard": guard, "jobs": jobs}
-    if preload is not None:
-        options["preload"] = preload
-    spec.write_text(json.dumps(options))
-    result = subprocess.run([*prefix, sys.executable, str(TESTS / "forkserver.py"), str(spec)],
-                            cwd=root, env=env or _plain_env(), capture_output=True, text=True,
-                            timeout=TIMEOUT * 4)
-    assert result.returncode == 0, f"tests/forkserver.py failed:\n{result.stderr[-4000:]}"
-    return {d["name"]: d for d in map(json.loads, result.stdout.splitlines())}
-
-
-def _plain(jobs: list[dict], workers: int) -> dict[str, dict]:
-    prefix, _, _ = offline_mode()
-
-    def one(job: dict) -> dict:
-        start = time.monotonic()
-        with open(job["stdout"], "w") as out, open(job["stderr"], "w") as err:
-            try:
-                code = subprocess.run([*prefix, sys.executable, job["script"]],
-                                      cwd=job["folder"], env=job["env"], stdin=subprocess.DEVNULL,
-                                      stdout=out, stderr=err, timeout=job["timeout"]).returncode
-            except subprocess.TimeoutExpired:
-                code = -9
-        return {"name": job["name"], "returncode": code, "seconds": time.monotonic() - start}
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return {d["name"]: d for d in pool.map(one, jobs)}
-
-
-def copy_run_jobs(root: Path, work: list[tuple[str, Path, dict, float]]) -> list[dict]:
-    """Fork-server jobs for (name, script, environment, timeout): each script copied alone
-    into an empty folder of its own under ``root``, its output going to files beside it."""
-    jobs = []
-    for i, (name, script, env, timeout) in enumerate(work):
-        folder = root / f"{i:03d}-{script.stem}"
-        folder.mkdir()
-        shutil.copy(script, folder / script.name)
-        jobs.append({"name": name, "script": script.name, "folder": str(folder), "env": env,
-                     "stdout": str(root / f"{i:03d}.out"), "stderr": str(root / f"{i:03d}.err"),
-                     "timeout": timeout})
-    return jobs
-
-
 @pytest.fixture(scope="session")
 def copy_runs(tmp_path_factory) -> dict[str, Run]:
     """Run every script alone (twice for plot_model's callers), plus the probes the tests
     below read, as many at once as there are cores; keyed by job name."""
     root = tmp_path_factory.mktemp("alone")
-    with_dot = _plain_env()
+    with_dot = plain_env()
     without_dot = dict(with_dot, PATH=path_without_dot(with_dot["PATH"], root / "no-dot-path"))
     probes = root / "probes"
     probes.mkdir()
@@ -218,9 +133,9 @@ def copy_runs(tmp_path_factory) -> dict[str, Run]:
     jobs = copy_run_jobs(root, work)
     workers = len(os.sched_getaffinity(0))
     if os.environ.get("KERAS_REF_COPY_RUN") == "plain":
-        results = _plain(jobs, workers)
+        results = plain(jobs, workers)
     else:
-        results = _fork_server(jobs, workers, root)
+        results = fork_server(jobs, workers, root)
     missing = [job["name"] for job in jobs if job["name"] not in results]
     assert not missing, f"the copy-run reported nothing for {missing}"
     return {job["name"]: Run(results[job["name"]]["returncode"], Path(job["stdout"]).read_text(),
@@ -272,7 +187,7 @@ def test_copy_run_starts_as_plain_python_starts(copy_runs, tmp_path: Path) -> No
     `python plot_env_probe.py` run in an empty folder."""
     forked = _probe(copy_runs, "env")
     (tmp_path / "plot_env_probe.py").write_text(ENV_PROBE)
-    plain = subprocess.run([sys.executable, "plot_env_probe.py"], cwd=tmp_path, env=_plain_env(),
+    plain = subprocess.run([sys.executable, "plot_env_probe.py"], cwd=tmp_path, env=plain_env(),
                            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
     assert plain.returncode == 0, plain.stderr
     plain_seen = json.loads(plain.stdout)
