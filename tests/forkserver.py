@@ -3,14 +3,16 @@ modules once (tests/copyrun.py starts it; it is not a test module).
 
     python tests/forkserver.py JOBS.json
 
-JOBS.json holds {"workers": N, "guard": bool, "preload": [module, ...], "jobs": [{"name",
-"script", "folder", "stdout", "stderr", "env", "timeout"}, ...]}. The server imports the
-"preload" modules (PRELOAD if the key is absent), then forks one child per job, at most
-`workers` at a time. Each child starts where a plain `python plot_x.py` run starts:
-its own folder as the working directory and sys.path[0], sys.argv == ["plot_x.py"], the
-job's environment, stdin from /dev/null, fds 1 and 2 written to the job's files, and the
-script run as `__main__` by runpy.run_path. It exits as the interpreter would: SystemExit's
-code, 1 after an uncaught exception (traceback on stderr), atexit handlers run.
+JOBS.json holds {"workers": N, "guard": bool, "preload": [module, ...], "freeze": bool,
+"jobs": [{"name", "script", "folder", "stdout", "stderr", "env", "timeout"}, ...]}. The
+server imports the "preload" modules (PRELOAD if the key is absent) with the garbage
+collector off, freezes what they made (gc.freeze(), unless "freeze" is false), then forks
+one child per job, at most `workers` at a time. Each child starts where a plain
+`python plot_x.py` run starts: its own folder as the working directory and sys.path[0],
+sys.argv == ["plot_x.py"], the job's environment, stdin from /dev/null, fds 1 and 2
+written to the job's files, and the script run as `__main__` by runpy.run_path. It exits
+as the interpreter would: SystemExit's code, 1 after an uncaught exception (traceback on
+stderr), atexit handlers run.
 
 One JSON line per finished job goes to the server's stdout: {"name", "returncode",
 "seconds"}; returncode is -9 when the job ran past its timeout and was killed.
@@ -33,6 +35,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import ctypes
+import gc
 import importlib
 import json
 import os
@@ -117,8 +120,15 @@ def _child(job: dict, guard: bool) -> int:
 
 def main(jobs_file: str) -> None:
     spec = json.loads(open(jobs_file).read())
+    freeze = spec.get("freeze", True)
+    if freeze:  # as Python's gc.freeze() documentation advises for fork() without exec()
+        gc.disable()
     for name in spec.get("preload", PRELOAD):
         importlib.import_module(name)
+    if freeze:
+        # The preloaded modules live as long as the server: no child's collection walks
+        # them again (or writes to their pages, which fork() shares until written).
+        gc.freeze()
     queue = list(spec["jobs"])
     running: dict[int, tuple[dict, float]] = {}
     while queue or running:
@@ -129,6 +139,7 @@ def main(jobs_file: str) -> None:
             pid = os.fork()
             if pid == 0:
                 code = 1
+                gc.enable()  # a plain run collects garbage; only the frozen modules are skipped
                 try:
                     code = _child(job, spec.get("guard", False))
                 finally:

@@ -46,8 +46,9 @@ PLOT_MODEL_IDS = [f"{p.parent.name}/{p.stem}" for p in PLOT_MODEL]
 BROKEN = TESTS / "broken" / "plot_broken.py"
 
 ENV_PROBE = """\
-import json, os, sys
+import gc, json, os, sys
 print(json.dumps({
+    "gc_enabled": gc.isenabled(),
     "argv": sys.argv, "path0": sys.path[0], "path_rest": sys.path[1:], "cwd": os.getcwd(),
     "name": __name__, "file": __file__, "listdir": sorted(os.listdir(".")),
     "main_is_this_module": sys.modules["__main__"].__dict__ is globals(),
@@ -183,8 +184,8 @@ def test_dot_is_reachable_in_one_run_and_unreachable_in_the_other(copy_runs) -> 
 
 
 def test_copy_run_starts_as_plain_python_starts(copy_runs, tmp_path: Path) -> None:
-    """Same sys.argv, sys.path, __main__, working folder, stdin and environment as a plain
-    `python plot_env_probe.py` run in an empty folder."""
+    """Same sys.argv, sys.path, __main__, working folder, stdin, environment and garbage
+    collector state as a plain `python plot_env_probe.py` run in an empty folder."""
     forked = _probe(copy_runs, "env")
     (tmp_path / "plot_env_probe.py").write_text(ENV_PROBE)
     plain = subprocess.run([sys.executable, "plot_env_probe.py"], cwd=tmp_path, env=plain_env(),
