@@ -231,31 +231,42 @@ def _required(path: Path, conf: Settings) -> list[str]:
 # Pages ------------------------------------------------------------------------------
 
 
+def _order(backend: str) -> int:
+    """Pages list backends in BACKENDS' order; an unknown one last."""
+    return BACKENDS.index(backend) if backend in BACKENDS else len(BACKENDS)
+
+
+def _named(backend: str) -> str:
+    return BACKEND_NAMES.get(backend, backend)
+
+
+def _error_tail(result: Result) -> str:
+    return "\n".join(result.error.strip().splitlines()[-ERROR_LINES:])
+
+
 def current(record: Record, results: list[Result], source: str) -> list[Result]:
     """The other backends' results for this script as it is now, reference backend first."""
     p = record.provenance
     mine = [r for r in results if r.script == record.script and r.source == source
             and (r.backend, r.device) != (p.backend, p.device)]
-    return sorted(mine, key=lambda r: (BACKENDS.index(r.backend) if r.backend in BACKENDS
-                                       else len(BACKENDS), r.device))
+    return sorted(mine, key=lambda r: (_order(r.backend), r.device))
 
 
 def output_on(record: Record, anchor: str, backend: str, others: list[Result]) -> str:
     """What section #anchor of the script printed on another backend, from ``others``
     (``current``): its text outputs, its error if it failed there, or a note that this
     build did not run it there."""
-    name, here = BACKEND_NAMES.get(backend, backend), record.provenance.backend
+    name = _named(backend)
     found = [r for r in others if r.backend == backend]
     if not found:
         return (f'!!! note "Not run on {name} in this build"\n\n'
-                f"    This build executed the gallery on {BACKEND_NAMES.get(here, here)} "
+                f"    This build executed the gallery on {_named(record.provenance.backend)} "
                 f"only. A build made with `nox -s backends` shows here what this section "
                 f"printed on {name}; the test suite runs the script on {name} too.")
     result, stem = found[0], record.script.split("/")[1]
     if not result.ran:
-        shown = "\n".join(result.error.strip().splitlines()[-ERROR_LINES:])
         return (f'!!! failure "{stem} failed on {name} ({result.device})"\n\n'
-                + indent(fence(shown, "text"), "    "))
+                + indent(fence(_error_tail(result), "text"), "    "))
     outputs = [Output(**o) for o in result.outputs.get(anchor, [])]
     if not outputs:
         return f"*On {name} ({result.device}), this section printed nothing.*"
@@ -338,9 +349,9 @@ def table_markdown(reference: Result, others: list[Result]) -> str:
         lines += [f"- {r.backend} ({r.device}): {_cell(str(r.headline.get(name)))}"
                   for r in rows if r.ran]
     for result in errors:
-        shown = "\n".join(result.error.strip().splitlines()[-ERROR_LINES:])
         lines += ["", f'??? failure "{result.backend} ({result.device}): the error"', "",
-                  "    ```text", *[f"    {line}" for line in shown.splitlines()], "    ```"]
+                  "    ```text", *[f"    {line}" for line in _error_tail(result).splitlines()],
+                  "    ```"]
     return "\n".join(lines)
 
 
@@ -372,8 +383,7 @@ def matrix_markdown(rows: list[tuple[Record, str]], results: list[Result]) -> st
         columns.append((p.backend, p.device, p.backend_version))
     for result in results:
         columns.append((result.backend, result.device, result.backend_version))
-    columns = sorted(set(columns), key=lambda c: (BACKENDS.index(c[0]) if c[0] in BACKENDS
-                                                  else len(BACKENDS), c[1], c[2]))
+    columns = sorted(set(columns), key=lambda c: (_order(c[0]), c[1], c[2]))
     lines = ["# Every script on every backend", "",
              "Each gallery script as this build executed it on each Keras backend and device: "
              "its wall time in seconds, *failed* (its page shows the error) or *not run* (no "
@@ -417,8 +427,11 @@ class Comparison:
     results: list[Result] = field(default_factory=list)
     rows: Sequence[tuple[Record, str]] = ()  # every script's record and source digest
 
+    def __post_init__(self) -> None:
+        self._sources = {record.script: digest for record, digest in self.rows}
+
     def others(self, record: Record) -> list[Result]:
-        source = {r.script: digest for r, digest in self.rows}.get(record.script)
+        source = self._sources.get(record.script)
         return current(record, self.results, source) if source else []
 
     def output(self, record: Record, anchor: str, backend: str) -> str:
@@ -447,7 +460,7 @@ def times_markdown(rows: Sequence[tuple[Record, str]], results: list[Result]) ->
             else:
                 failed[column] = failed.get(column, 0) + 1
                 ran.setdefault(column, {})
-    name = BACKEND_NAMES.get(ref[0], ref[0])
+    name = _named(ref[0])
     if len(ran) == 1:
         return (f'!!! note "Only {name} in this build"\n\n'
                 f"    This build executed the gallery on {name} only, so it has no other "
@@ -458,8 +471,7 @@ def times_markdown(rows: Sequence[tuple[Record, str]], results: list[Result]) ->
              "| --- | --- | ---: | ---: | ---: | ---: |"]
     slowest = []
     base = sum(ran[ref][s] for s in common)
-    for column in sorted(ran, key=lambda c: (c != ref, BACKENDS.index(c[0])
-                                             if c[0] in BACKENDS else len(BACKENDS), c[1])):
+    for column in sorted(ran, key=lambda c: (c != ref, _order(c[0]), c[1])):
         times = ran[column]
         total = sum(times[s] for s in common)
         relative = f"{total / base:.2f}x" if base else ""
