@@ -9,11 +9,7 @@ and writes bench/forkserver_gc.md. The copy-runs are not kept offline here.
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
-import platform
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -24,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from copyrun import TIMEOUT, copy_run_jobs, plain_env  # noqa: E402
+from freeze_ab import arguments, compare  # noqa: E402
 
 TABLE = ROOT / "bench" / "forkserver_gc.md"
 SCRIPTS = ["model-lifecycle/plot_mnist_mlp.py", "model-lifecycle/plot_optimizers.py",
@@ -51,26 +48,10 @@ def run(names: list[str], freeze: bool) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("scripts", nargs="*", default=SCRIPTS)
-    args = parser.parse_args()
-    times: dict[bool, list[float]] = {True: [], False: []}
-    for _ in range(args.rounds):
-        for freeze in (False, True):
-            times[freeze].append(run(args.scripts, freeze))
-            print(f"freeze={freeze}: {times[freeze][-1]:.1f} s", flush=True)
-    frozen, unfrozen = (statistics.median(times[f]) for f in (True, False))
-    TABLE.write_text(
-        f"Measured with `python bench/forkserver_gc.py`: {len(args.scripts)} copy-runs from "
-        f"the fork server, 2 at a time, quick budget, {platform.machine()}, "
-        f"{os.cpu_count()} cores; medians of {args.rounds} alternating runs.\n\n"
-        "| Fork server | Median (s) | Runs (s) |\n| --- | ---: | --- |\n"
-        f"| preload, `gc.freeze()`, fork (the suite) | {frozen:.1f} | "
-        f"{', '.join(f'{t:.1f}' for t in times[True])} |\n"
-        f"| preload, fork | {unfrozen:.1f} | {', '.join(f'{t:.1f}' for t in times[False])} |\n\n"
-        f"Freezing saves **{1 - frozen / unfrozen:.0%}**.\n")
-    print(TABLE.read_text())
+    args = arguments(__doc__, SCRIPTS)
+    compare(lambda freeze: run(args.scripts, freeze), args.rounds, TABLE,
+            f"{len(args.scripts)} copy-runs from the fork server, 2 at a time, quick budget",
+            "Fork server", "preload, `gc.freeze()`, fork (the suite)", "preload, fork")
 
 
 if __name__ == "__main__":

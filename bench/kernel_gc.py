@@ -10,16 +10,15 @@ cached or written but bench/kernel_gc.md.
 
 from __future__ import annotations
 
-import argparse
 import os
-import platform
-import statistics
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from freeze_ab import arguments, compare  # noqa: E402
 
 from docbuild import execute  # noqa: E402
 from docbuild.config import settings  # noqa: E402
@@ -51,27 +50,11 @@ def run(names: list[str], freeze: bool) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("scripts", nargs="*", default=SCRIPTS)
-    args = parser.parse_args()
+    args = arguments(__doc__, SCRIPTS)
     os.environ["KERAS_REF_BUDGET"] = "quick"
-    times: dict[bool, list[float]] = {True: [], False: []}
-    for _ in range(args.rounds):
-        for freeze in (False, True):
-            times[freeze].append(run(args.scripts, freeze))
-            print(f"freeze={freeze}: {times[freeze][-1]:.1f} s", flush=True)
-    frozen, unfrozen = (statistics.median(times[f]) for f in (True, False))
-    TABLE.write_text(
-        f"Measured with `python bench/kernel_gc.py`: {len(args.scripts)} scripts one after "
-        f"another in one kernel, quick budget, {platform.machine()}, {os.cpu_count()} cores; "
-        f"medians of {args.rounds} alternating runs.\n\n"
-        "| Kernel between scripts | Median (s) | Runs (s) |\n| --- | ---: | --- |\n"
-        f"| reset, then `gc.freeze()` (the build) | {frozen:.1f} | "
-        f"{', '.join(f'{t:.1f}' for t in times[True])} |\n"
-        f"| reset only | {unfrozen:.1f} | {', '.join(f'{t:.1f}' for t in times[False])} |\n\n"
-        f"Freezing saves **{1 - frozen / unfrozen:.0%}**.\n")
-    print(TABLE.read_text())
+    compare(lambda freeze: run(args.scripts, freeze), args.rounds, TABLE,
+            f"{len(args.scripts)} scripts one after another in one kernel, quick budget",
+            "Kernel between scripts", "reset, then `gc.freeze()` (the build)", "reset only")
 
 
 if __name__ == "__main__":
