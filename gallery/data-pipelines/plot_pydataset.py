@@ -154,8 +154,8 @@ print("each epoch read every batch exactly once:", every_batch_once)
 # Each epoch read every batch once ({{ every_batch_once }}), in a new order. The batches
 # read before the first epoch, {{ before }}, depend on the backend: `fit` reads ahead
 # to learn the shapes and dtypes of what the dataset returns. On TensorFlow it turns the
-# PyDataset into a `tf.data.Dataset`, which reads two batches for that; on JAX and
-# PyTorch it takes one batch to build the compiled loss and metrics
+# PyDataset into a `tf.data.Dataset`, which reads ahead for that; on JAX and PyTorch it
+# takes the first batch to build the compiled loss and metrics
 # (`Trainer._symbolic_build`), before the first epoch begins. Keep `__getitem__` free of
 # side effects that count.
 
