@@ -84,34 +84,38 @@ LOAD_ALL_IMAGES = """async () => {
 }"""  # lazy images load only when scrolled to: make them eager and wait for each
 MOUNT_ALL_CODE_BLOCKS = """async () => {
     const frame = () => new Promise(r => { requestAnimationFrame(() => r()); setTimeout(r, 250); });
-    for (const block of document.querySelectorAll("pre > code")) {
-        block.scrollIntoView();
-        await frame(); await frame();
-        // Mounting names the block's <pre> `__code_N`, and gives a block that scrolls
-        // sideways its tabindex; on a loaded machine it can take longer than two frames.
-        // A block that is not displayed (a closed `???`) never mounts. (Waiting for a
-        // tabindex alone waited the full 2 s on every block that fits: 84 % of visit time.)
-        const mounted = () => block.parentElement.id.startsWith("__code_")
-            && (block.hasAttribute("tabindex") || block.scrollWidth <= block.clientWidth);
-        const until = Date.now() + 2000;
-        while (block.offsetParent !== null && !mounted() && Date.now() < until) {
-            await frame();
+    // Mounting names the block's <pre> `__code_N`, and gives a block that scrolls sideways
+    // its tabindex. A block that fits needs no tabindex (waiting for one anyway waited the
+    // full time on every such block: 84 % of visit time). A block that is not displayed (a
+    // closed `???`) never mounts.
+    const ready = b => b.parentElement.id.startsWith("__code_")
+        && (b.hasAttribute("tabindex") || b.scrollWidth <= b.clientWidth);
+    const pending = () => Array.from(document.querySelectorAll("pre > code"))
+        .filter(b => b.offsetParent !== null && !ready(b));
+    // Each pass scrolls to every block not yet ready and waits for it, longer each pass. On
+    // a loaded machine a block can take longer than one pass, or fit when its turn comes and
+    // scroll a moment later (a font or a copy button arrives) and get its tabindex late.
+    for (const patience of [2000, 4000, 8000]) {
+        const blocks = pending();
+        if (!blocks.length) break;
+        for (const block of blocks) {
+            block.scrollIntoView();
+            await frame(); await frame();
+            const until = Date.now() + patience;
+            while (block.offsetParent !== null && !ready(block) && Date.now() < until) {
+                await frame();
+            }
         }
     }
-    // A block can fit when its turn comes and scroll a moment later (a font or a copy
-    // button arrives), and then gets its tabindex late: once seen in about 240 visits
-    // (axe: scrollable-region-focusable). Wait, at most 2 s, for every such block.
-    const unready = () => Array.from(document.querySelectorAll("pre > code")).filter(b =>
-        b.offsetParent !== null && b.scrollWidth > b.clientWidth && !b.hasAttribute("tabindex"));
-    const end = Date.now() + 2000;
-    while (unready().length && Date.now() < end) {
-        await frame();
-    }
     window.scrollTo(0, 0);
+    return pending().map(b => b.parentElement.id || b.textContent.slice(0, 40));
 }"""  # Material mounts a code block (copy button, annotations) as it scrolls into view
-# (`content.lazy`): scroll to each, as a reader would, so axe checks them mounted. A frame
-# is awaited at most 250 ms: on a loaded machine Chromium once stopped sending frames to a
-# page (about one visit in 200), and the visit hung there.
+# (`content.lazy`): scroll to each, as a reader would, so axe checks them mounted. It returns
+# the blocks still unmounted, or scrolling without a tabindex: the visit is then made again
+# (axe would find them, as it once did with 13 blocks in 19 on a loaded machine), and a page
+# whose blocks never mount fails. A frame is awaited at most 250 ms: on a loaded machine
+# Chromium once stopped sending frames to a page (about one visit in 200), and the visit
+# hung there.
 
 
 async def _visit(browser, server: str, path: str, scheme: str, seen: dict) -> None:
@@ -135,7 +139,10 @@ async def _visit(browser, server: str, path: str, scheme: str, seen: dict) -> No
         seen["step"] = "loading every image"
         seen["images"] = await page.evaluate(LOAD_ALL_IMAGES)
         seen["step"] = "mounting the code blocks"
-        await page.evaluate(MOUNT_ALL_CODE_BLOCKS)
+        unmounted = await page.evaluate(MOUNT_ALL_CODE_BLOCKS)
+        if unmounted:
+            raise RuntimeError(f"{len(unmounted)} code block(s) not mounted by Material, or "
+                               f"scrolling sideways without a tabindex: {unmounted}")
         await page.wait_for_load_state("networkidle")
         seen["step"] = "running axe-core"
         seen["violations"] = (await Axe().run(page)).response["violations"]
