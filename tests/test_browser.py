@@ -86,12 +86,13 @@ MOUNT_ALL_CODE_BLOCKS = """async () => {
     const frame = () => new Promise(r => { requestAnimationFrame(() => r()); setTimeout(r, 250); });
     // Mounting names the block's <pre> `__code_N`, and gives a block that scrolls sideways
     // its tabindex. A block that fits needs no tabindex (waiting for one anyway waited the
-    // full time on every such block: 84 % of visit time). A block that is not displayed (a
-    // closed `???`) never mounts.
+    // full time on every such block: 84 % of visit time). A block that is not displayed
+    // never mounts: in a closed `???` (checkVisibility sees its content-visibility: hidden;
+    // offsetParent does not) or an unselected tab.
     const ready = b => b.parentElement.id.startsWith("__code_")
         && (b.hasAttribute("tabindex") || b.scrollWidth <= b.clientWidth);
     const pending = () => Array.from(document.querySelectorAll("pre > code"))
-        .filter(b => b.offsetParent !== null && !ready(b));
+        .filter(b => b.checkVisibility() && !ready(b));
     // Each pass scrolls to every block not yet ready and waits for it, longer each pass. On
     // a loaded machine a block can take longer than one pass, or fit when its turn comes and
     // scroll a moment later (a font or a copy button arrives) and get its tabindex late.
@@ -102,7 +103,7 @@ MOUNT_ALL_CODE_BLOCKS = """async () => {
             block.scrollIntoView();
             await frame(); await frame();
             const until = Date.now() + patience;
-            while (block.offsetParent !== null && !ready(block) && Date.now() < until) {
+            while (block.checkVisibility() && !ready(block) && Date.now() < until) {
                 await frame();
             }
         }
