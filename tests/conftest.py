@@ -99,14 +99,21 @@ def pytest_terminal_summary(terminalreporter) -> None:
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    """Modules in the order the two xdist workers should take them (`--dist=loadscope`
-    hands out whole modules in collection order): the browser checks first, since they
-    build the site; then the modules that never read the site; the site's readers last.
-    A worker that reached a site reader early would wait, idle, for the other's build."""
+    """Modules in the order the two xdist workers should take them (`--dist=loadscope
+    --no-loadscope-reorder` hands out whole modules in collection order): the browser
+    checks first, since they build the site; the copy-runs next, the longest module that
+    never reads the site, so that the other worker starts them at once rather than last
+    (a run ended with one worker idle for a minute while the other ran them); then the
+    other modules that never read the site; the site's readers last. A worker that
+    reached a site reader early would wait, idle, for the other's build."""
     readers = {item.module.__name__ for item in items if "site" in item.fixturenames}
 
     def rank(item) -> int:
         name = item.module.__name__
-        return 0 if name.endswith("test_browser") else 2 if name in readers else 1
+        if name.endswith("test_browser"):
+            return 0
+        if name.endswith("test_gallery_scripts"):
+            return 1
+        return 3 if name in readers else 2
 
     items.sort(key=rank)  # stable: each module's tests keep their order
