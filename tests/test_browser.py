@@ -5,9 +5,11 @@ axe-playwright-python. With KERAS_REF_SCREENSHOTS=1 (CI sets it), screenshots of
 chapter go to .cache/screenshots/ (a CI artifact): a full-page screenshot is a tenth of a
 visit's time, and no test reads it.
 
-Every page is visited once in each colour scheme by one session fixture, several browsers
-at a time (KERAS_REF_BROWSERS, default 3: most of a visit is waiting for the network to
-go idle), and one small test per page and scheme reads what its visit saw.
+Every page is loaded once, in the scheme a reader's system prefers (light for every other
+page, dark for the rest), checked, switched to the other scheme with the palette toggle and
+checked again, by one session fixture, several browsers at a time (KERAS_REF_BROWSERS,
+default 3: much of a visit is waiting for the network to go idle); one small test per page
+and scheme reads what its visit saw.
 """
 
 from __future__ import annotations
@@ -119,46 +121,76 @@ MOUNT_ALL_CODE_BLOCKS = """async () => {
 # hung there.
 
 
+# What Material calls each scheme (the body's data-md-color-scheme).
+MATERIAL_SCHEME = {"light": "default", "dark": "slate"}
+# Before the toggle, colour transitions are switched off (a style tag the test adds). With
+# them on, a block that docs/assets/site.css leaves unrendered off screen
+# (`content-visibility: auto`) starts its transition only when axe's read forces its style:
+# axe read the old scheme's colours (364 code spans, and on a loaded machine 51 after
+# rendering every block and waiting two frames). Without them, every element has the new
+# scheme's final colours the moment the body's scheme changes: axe's violations after the
+# toggle matched a fresh load in that scheme on all 61 pages, node for node, and a
+# dark-only contrast bug put into site.css was found both ways (same node counts).
+NO_TRANSITIONS = "*, *::before, *::after { transition: none !important; }"
+SCHEME_SHOWN = """scheme => document.body.getAttribute("data-md-color-scheme") === scheme"""
 # axe computes selectors and HTML for every passing node too unless told to keep only
-# violations, the one result these tests read: 16 % of axe's time on 20 visits, measured
+# violations, the one result these tests read: 16 % of axe's time on 20 visits measured
 # with /proc/stat (the same violations found).
 AXE_OPTIONS = {"resultTypes": ["violations"]}
 
 
-async def _visit(browser, server: str, path: str, scheme: str, seen: dict) -> None:
-    """Load one page in a fresh context as a reader would, and note all that went wrong
-    (and, in seen["step"], how far the visit got)."""
+async def _visit(browser, server: str, path: str, schemes: list[str], seen: dict) -> None:
+    """Load one page in a fresh context as a reader who prefers schemes[0] would, then
+    switch to each other scheme with the palette toggle, as a reader does; check it in each.
+
+    Loading, images and code blocks are the same DOM in every scheme, so each page is loaded
+    once (a load, images and mounting are about 2 of a visit's 5 CPU-seconds); axe, which
+    reads colours, runs in every scheme. seen[scheme] is what each scheme's test reads;
+    seen["step"] says how far the visit got.
+    """
     from axe_playwright_python.async_playwright import Axe
 
     context = await browser.new_context(viewport={"width": 1280, "height": 900},
-                                        color_scheme=scheme)
+                                        color_scheme=schemes[0])
     try:
         page = await context.new_page()
-        problems, foreign = seen["problems"], seen["foreign"]
+        first = seen[schemes[0]]  # problems, requests and images are the page's, shared
+        problems, foreign = first["problems"], first["foreign"]
         page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
         page.on("pageerror", lambda e: problems.append(f"script error: {e}"))
         page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} {r.failure}"))
         page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status}: {r.url}"))
         page.on("request", lambda r: urlparse(r.url).hostname not in ("127.0.0.1", None)
                 and urlparse(r.url).scheme in ("http", "https") and foreign.append(r.url))
-        seen["step"] = "loading"
+        seen["step"] = f"loading ({schemes[0]})"
         await page.goto(server + path, wait_until="networkidle")
         seen["step"] = "loading every image"
-        seen["images"] = await page.evaluate(LOAD_ALL_IMAGES)
+        first["images"].extend(await page.evaluate(LOAD_ALL_IMAGES))
         seen["step"] = "mounting the code blocks"
         unmounted = await page.evaluate(MOUNT_ALL_CODE_BLOCKS)
         if unmounted:
             raise RuntimeError(f"{len(unmounted)} code block(s) not mounted by Material, or "
                                f"scrolling sideways without a tabindex: {unmounted}")
         await page.wait_for_load_state("networkidle")
-        seen["step"] = "running axe-core"
-        seen["violations"] = (await Axe().run(page, options=AXE_OPTIONS)).response["violations"]
-        if SCREENSHOTS and not path.startswith("gallery/"):
-            seen["step"] = "taking the screenshot"
-            SHOTS.mkdir(parents=True, exist_ok=True)
+        for i, scheme in enumerate(schemes):
+            if i:
+                seen["step"] = f"switching to {scheme} with the palette toggle"
+                await page.add_style_tag(content=NO_TRANSITIONS)
+                await page.locator("form[data-md-component=palette] label:visible").first.click()
+                await page.wait_for_function(SCHEME_SHOWN, arg=MATERIAL_SCHEME[scheme],
+                                             timeout=10_000)
+                await page.evaluate("document.activeElement?.blur()")  # as loaded: no focus
             shown = await page.evaluate("document.body.getAttribute('data-md-color-scheme')")
-            name = f"{path.rstrip('/') or 'home'}-{shown}.png"
-            await page.screenshot(path=SHOTS / name, full_page=True, timeout=90_000)
+            if shown != MATERIAL_SCHEME[scheme]:
+                raise RuntimeError(f"the page shows {shown!r}, not {scheme}'s scheme")
+            seen["step"] = f"running axe-core ({scheme})"
+            seen[scheme]["violations"] = (await Axe().run(page, options=AXE_OPTIONS)).response[
+                "violations"]
+            if SCREENSHOTS and not path.startswith("gallery/"):
+                seen["step"] = f"taking the screenshot ({scheme})"
+                SHOTS.mkdir(parents=True, exist_ok=True)
+                name = f"{path.rstrip('/') or 'home'}-{shown}.png"
+                await page.screenshot(path=SHOTS / name, full_page=True, timeout=90_000)
         seen["step"] = "done"
     finally:
         await context.close()
@@ -166,43 +198,56 @@ async def _visit(browser, server: str, path: str, scheme: str, seen: dict) -> No
 
 async def _visit_all(server: str, keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict]:
     """BROWSERS browsers, each visiting one page at a time (as the reader's one tab: a page
-    never waits in the background for a frame), take the visits from one queue."""
+    never waits in the background for a frame), take the pages from one queue. Every other
+    page is loaded dark first, so a first load in each scheme is seen across the site."""
     from playwright.async_api import async_playwright
 
+    wanted: dict[str, list[str]] = {}
+    for path, scheme in keys:
+        wanted.setdefault(path, []).append(scheme)
     queue: asyncio.Queue = asyncio.Queue()
-    for key in keys:
-        queue.put_nowait(key)
-    seen = {key: {"problems": [], "foreign": [], "images": [], "violations": [],
-                  "step": "waiting for a browser", "retried": None} for key in keys}
+    for i, (path, schemes) in enumerate(wanted.items()):
+        queue.put_nowait((path, schemes if i % 2 == 0 else schemes[::-1]))
+    result = {key: {"problems": [], "foreign": [], "images": [], "violations": [],
+                    "loaded in": None, "retried": None} for key in keys}
+
+    def fresh(path: str, schemes: list[str]) -> dict:
+        shared = {"problems": [], "foreign": [], "images": []}
+        visit = {"step": "starting"}
+        for scheme in schemes:
+            # Each scheme's entry shares the page's lists; only the violations are its own.
+            visit[scheme] = result[(path, scheme)] = {
+                **shared, "violations": [], "loaded in": schemes[0],
+                "retried": result[(path, scheme)].get("stopped")}
+        return visit
 
     async def worker(playwright) -> None:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         try:
             while not queue.empty():
-                path, scheme = key = queue.get_nowait()
+                path, schemes = queue.get_nowait()
                 for attempt in (1, 2):
-                    visit = seen[key] = {"problems": [], "foreign": [], "images": [],
-                                         "violations": [], "step": "starting",
-                                         "retried": seen[key].get("stopped")}
+                    visit = fresh(path, schemes)
                     try:
-                        await asyncio.wait_for(_visit(browser, server, path, scheme, visit),
+                        await asyncio.wait_for(_visit(browser, server, path, schemes, visit),
                                                VISIT_TIMEOUT)
                         break
                     except Exception as exc:
                         # A visit that stops (Chromium, loaded, stopped drawing a page about
                         # once in 200 visits) is made again from the start, once; what it
-                        # found is not kept, and the page's test reports the retry.
-                        visit["stopped"] = (f"the visit stopped while {visit['step']}: "
-                                            f"{type(exc).__name__}: "
-                                            f"{exc or f'over {VISIT_TIMEOUT} s'}")
-                        if attempt == 2:
-                            visit["problems"].append(visit["stopped"])
+                        # found is not kept, and the page's tests report the retry.
+                        stopped = (f"the visit stopped while {visit['step']}: "
+                                   f"{type(exc).__name__}: {exc or f'over {VISIT_TIMEOUT} s'}")
+                        for scheme in schemes:
+                            result[(path, scheme)]["stopped"] = stopped
+                            if attempt == 2:
+                                result[(path, scheme)]["problems"].append(stopped)
         finally:
             await browser.close()
 
     async with async_playwright() as playwright:
-        await asyncio.gather(*(worker(playwright) for _ in range(min(BROWSERS, len(keys)))))
-    return seen
+        await asyncio.gather(*(worker(playwright) for _ in range(min(BROWSERS, len(wanted)))))
+    return result
 
 
 class Visits(dict):
@@ -253,7 +298,8 @@ def test_page_loads_clean_offline_and_accessible(visits, record_property, path: 
     record_property("axe moderate/minor", _minor_findings(seen["violations"]))
     if seen["retried"]:
         record_property("browser visit retried", seen["retried"])
-    assert not seen["problems"], f"/{path} ({scheme}): " + "; ".join(seen["problems"])
+    assert not seen["problems"], (f"/{path} ({scheme}, the page loaded in "
+                                  f"{seen['loaded in']}): " + "; ".join(seen["problems"]))
     assert not seen["foreign"], f"/{path} ({scheme}) fetched from other hosts: {seen['foreign']}"
     images = seen["images"]
     broken = [i["src"] for i in images if i["width"] == 0]
