@@ -22,6 +22,12 @@ import pytest
 
 TESTS = Path(__file__).resolve().parent
 TIMEOUT = 600  # seconds a script may run alone, quick budget
+# Runs go `workers` at a time, one per core, so each run's OpenMP and BLAS pools get
+# cores // workers threads, as on a machine with that many cores (whether a script runs,
+# what a copy-run checks, does not depend on it). With a thread per core in every run,
+# PyTorch's OpenMP threads spin waiting for cores the other runs hold: plot_text_lstm on
+# PyTorch, quick budget, beside another run, took 46 s with 2 threads, 17 s with 1 (2 cores).
+THREAD_LIMITS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 @cache
@@ -55,18 +61,28 @@ def plain_env() -> dict[str, str]:
     return env
 
 
+def share_cores(env: dict[str, str], workers: int) -> dict[str, str]:
+    """``env`` with THREAD_LIMITS set for ``workers`` runs at once (a variable already in
+    ``env``, the caller's own setting, is kept)."""
+    threads = str(max(1, len(os.sched_getaffinity(0)) // workers))
+    return {**dict.fromkeys(THREAD_LIMITS, threads), **env}
+
+
 def fork_server(jobs: list[dict], workers: int, root: Path, env: dict | None = None,
                  preload: list[str] | None = None) -> dict[str, dict]:
     """Run the jobs from tests/forkserver.py, started with ``env`` (the jobs' shared
     environment; plain_env() by default) after importing ``preload`` (its PRELOAD)."""
     prefix, guard, _ = offline_mode()
+    # The server too: PyTorch sizes its thread pool from OMP_NUM_THREADS at import.
+    env = share_cores(env or plain_env(), workers)
+    jobs = [dict(job, env=share_cores(job["env"], workers)) for job in jobs]
     spec = root / "jobs.json"
     options = {"workers": workers, "guard": guard, "jobs": jobs}
     if preload is not None:
         options["preload"] = preload
     spec.write_text(json.dumps(options))
     result = subprocess.run([*prefix, sys.executable, str(TESTS / "forkserver.py"), str(spec)],
-                            cwd=root, env=env or plain_env(), capture_output=True, text=True,
+                            cwd=root, env=env, capture_output=True, text=True,
                             timeout=TIMEOUT * 4)
     assert result.returncode == 0, f"tests/forkserver.py failed:\n{result.stderr[-4000:]}"
     return {d["name"]: d for d in map(json.loads, result.stdout.splitlines())}
@@ -80,7 +96,8 @@ def plain(jobs: list[dict], workers: int) -> dict[str, dict]:
         with open(job["stdout"], "w") as out, open(job["stderr"], "w") as err:
             try:
                 code = subprocess.run([*prefix, sys.executable, job["script"]],
-                                      cwd=job["folder"], env=job["env"], stdin=subprocess.DEVNULL,
+                                      cwd=job["folder"], env=share_cores(job["env"], workers),
+                                      stdin=subprocess.DEVNULL,
                                       stdout=out, stderr=err, timeout=job["timeout"]).returncode
             except subprocess.TimeoutExpired:
                 code = -9

@@ -7,7 +7,12 @@ suite's budget, and one shard in eight still took 160 s of a suite that then ran
 15 minutes (fresh clone, 2 cores). So each run of the suite takes one shard of a
 rotation: shard k of SHARDS, where k is the number of commits in HEAD modulo SHARDS, the
 same shard on both backends. Any SHARDS consecutive commits of main run every script on
-both backends, with no gap; the terminal summary names the shard this run took.
+both backends, with no gap; the terminal summary names the shard this run took. The
+shards cost about the same: the scripts are dealt longest first, each to the cheapest shard
+so far, by the seconds tests/backend_costs.json holds (bench/backend_costs.py measures
+them; a script it does not name counts as the median). Dealt by position, as they once
+were, shard 5 held 256 s of JAX and PyTorch time and shard 0 28 s (bench/backend_times.py's
+kernel times at 3067bf2).
 
     KERAS_REF_BACKEND_SHARD=3/8   another shard
     KERAS_REF_BACKEND_SHARD=all   every script (nox -s tests -- tests/test_backends.py)
@@ -19,8 +24,10 @@ every child.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import statistics
 import subprocess
 from functools import cache
 from pathlib import Path
@@ -31,14 +38,35 @@ from test_gallery_scripts import BROKEN, GALLERY, SCRIPTS
 
 OTHER_BACKENDS = ("jax", "torch")
 SHARDS = 16
+COSTS = Path(__file__).resolve().parent / "backend_costs.json"
 PRELOAD = {"jax": ["numpy", "matplotlib", "matplotlib.pyplot", "sklearn", "jax", "keras"],
            "torch": ["numpy", "matplotlib", "matplotlib.pyplot", "sklearn", "torch", "keras"]}
 PROBE = "import keras\nprint(keras.backend.backend())\n"
 
 
+@cache
+def cost_table() -> dict[str, float]:
+    """Seconds on JAX and PyTorch together, by script path under gallery/."""
+    measured = json.loads(COSTS.read_text()) if COSTS.exists() else {}
+    return {name: sum(by_backend.values()) for name, by_backend in measured.items()}
+
+
+def cost(script: Path) -> float:
+    table = cost_table()
+    default = statistics.median(table.values()) if table else 1.0
+    return table.get(script.relative_to(GALLERY).as_posix(), default)
+
+
 def shard_of(scripts: list[Path], k: int, n: int) -> list[Path]:
-    """Every n-th script from the k-th: shards 0..n-1 split the gallery with no overlap."""
-    return scripts[k::n]
+    """Shard k of n: the scripts dealt longest first, each to the shard that costs least so
+    far (the lowest-numbered on a tie); shards 0..n-1 split the gallery with no overlap."""
+    shards: list[list[Path]] = [[] for _ in range(n)]
+    totals = [0.0] * n
+    for script in sorted(scripts, key=lambda p: (-cost(p), p)):
+        cheapest = totals.index(min(totals))
+        shards[cheapest].append(script)
+        totals[cheapest] += cost(script)
+    return sorted(shards[k])
 
 
 def commits_in_head(root: Path) -> int | None:
@@ -102,9 +130,23 @@ def test_rotation_covers_every_script_once() -> None:
     assert all(shards), f"{SHARDS} shards for {len(SCRIPTS)} scripts leaves one empty"
 
 
+def test_shards_cost_about_the_same() -> None:
+    """Dealt longest first to the cheapest shard, no shard passes the mean by more than its
+    own most expensive script (by position, shard 5 held 9 times shard 0's cost)."""
+    mean = sum(cost(p) for p in SCRIPTS) / SHARDS
+    for k in range(SHARDS):
+        shard = shard_of(SCRIPTS, k, SHARDS)
+        total = sum(cost(p) for p in shard)
+        assert total <= mean + max(cost(p) for p in shard) + 1e-9, (
+            f"shard {k}/{SHARDS} costs {total:.0f} s against a mean of {mean:.0f} s: "
+            f"{[p.stem for p in shard]}")
+
+
 def test_this_run_takes_a_shard(record_property) -> None:
     which, scripts = rotation()
-    record_property("backend shard", f"{which}: {', '.join(p.stem for p in scripts)}")
+    expected = sum(cost(p) for p in scripts)
+    record_property("backend shard", f"{which}: {', '.join(p.stem for p in scripts)} "
+                                     f"({expected:.0f} s measured by bench/backend_costs.py)")
     assert scripts, which
 
 
