@@ -98,14 +98,22 @@ def pytest_terminal_summary(terminalreporter) -> None:
             terminalreporter.write_line(line)
 
 
+# A script left to sleep to its time limit (test_failures), a live preview polled until it
+# shows a page (test_serve): most of their time is waiting, not computing.
+WAITING = ("test_failures", "test_serve")
+
+
 def pytest_collection_modifyitems(config, items) -> None:
     """Modules in the order the two xdist workers should take them (`--dist=loadscope
     --no-loadscope-reorder` hands out whole modules in collection order): the browser
     checks first, since they build the site; the copy-runs next, the longest module that
     never reads the site, so that the other worker starts them at once rather than last
     (a run ended with one worker idle for a minute while the other ran them); then the
-    other modules that never read the site; the site's readers last. A worker that
-    reached a site reader early would wait, idle, for the other's build."""
+    modules that mostly wait (WAITING), while the other worker's checks run several
+    processes that can use the core a wait leaves idle (at the end of a run the other
+    worker runs one process, and the core stays idle); then the other modules that never
+    read the site; the site's readers last. A worker that reached a site reader early
+    would wait, idle, for the other's build."""
     readers = {item.module.__name__ for item in items if "site" in item.fixturenames}
 
     def rank(item) -> int:
@@ -114,6 +122,8 @@ def pytest_collection_modifyitems(config, items) -> None:
             return 0
         if name.endswith("test_gallery_scripts"):
             return 1
-        return 3 if name in readers else 2
+        if name.rpartition(".")[2] in WAITING:
+            return 2
+        return 4 if name in readers else 3
 
     items.sort(key=rank)  # stable: each module's tests keep their order

@@ -42,10 +42,10 @@ def test_hanging_script_is_stopped_at_its_time_limit(tmp_path: Path) -> None:
     code = "# %%\n# ## Wait\nimport time\ntime.sleep(600)\n"
     path = write(tmp_path, "plot_hang.py", HEADER + code)
     with pytest.raises(ExecutionError) as info:
-        run_notebook(parse(path, tmp_path), "quick", timeout=30)
+        run_notebook(parse(path, tmp_path), "quick", timeout=15)
     message = str(info.value)
     assert "plot_hang.py" in message and 'section "Wait"' in message, message
-    assert "time limit of 30 s" in message, message
+    assert "time limit of 15 s" in message, message
 
 
 def test_syntax_error_names_file_and_line(tmp_path: Path) -> None:
