@@ -13,9 +13,10 @@ Scenarios, each timed as the wall time of the real command:
   no-change-mkdocs  `python -m docbuild site` then `mkdocs build --strict`, nothing changed
   plain-mkdocs  `mkdocs build --strict` on the generated tree alone (no docbuild): the floor the
                 no-change build is compared with
-  tests         `nox -R -s tests` (only with --tests or --tests-only), timed whole and by
-                test module (the JUnit report's times: setup, call and teardown, so a
-                session fixture counts in the module whose test first needed it)
+  tests         `nox -R -s tests` from an empty gallery cache, as in a fresh clone (only
+                with --tests or --tests-only), timed whole and by test module (the JUnit
+                report's times: setup, call and teardown, so a session fixture counts in the
+                module whose test first needed it)
 Medians of --repeat runs are written to bench/build_times.md (the site's times page shows it)
 and bench/build_times.json. --tests-only times the suite alone and keeps the build rows of
 the last bench/build_times.json.
@@ -53,7 +54,10 @@ def run(command: list[str], env: dict | None = None) -> float:
 
 
 def time_tests() -> tuple[float, dict[str, dict]]:
-    """Wall time of `nox -R -s tests`, and each test module's tests and seconds."""
+    """Wall time of `nox -R -s tests`, and each test module's tests and seconds. The cache
+    is cleared first: the suite's site build reuses it, and a warm one (left by the build
+    scenarios) would time a suite that executes none of the scripts a fresh clone does."""
+    clear_cache()
     with tempfile.TemporaryDirectory() as folder:
         report = Path(folder) / "tests.xml"
         elapsed = run([*NOX, "tests", "--", f"--junitxml={report}"])
@@ -108,7 +112,7 @@ def main() -> None:
         "script-edit": f"edit {SCRIPT.relative_to(ROOT)}; nox -R -s build",
         "no-change-mkdocs": "python -m docbuild site && mkdocs build --strict",
         "plain-mkdocs": "mkdocs build --strict (on build/docs as generated)",
-        "tests": "nox -R -s tests",
+        "tests": "rm -rf .cache/gallery build && nox -R -s tests",
     }
     by_module: dict[str, dict] = {}
     if args.tests_only:
