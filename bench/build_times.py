@@ -160,9 +160,11 @@ def main() -> None:
         lines += [f"Serial / parallel cold build: **{speedup:.2f}x**."]
     if by_module:
         counted = sum(m["seconds"] for m in by_module.values())
-        lines += ["", f"The test suite by module: {counted:.0f} s of the {medians['tests']:.0f} s "
-                      "that `nox -R -s tests` took (the rest is starting nox, collecting and "
-                      "reporting); a session fixture counts in the module that first needed it.",
+        lines += ["", f"The test suite by module: {counted:.0f} s of test time, added up over "
+                      f"the xdist workers, in the {medians['tests']:.0f} s "
+                      "that `nox -R -s tests` took (the rest of that is starting nox, "
+                      "collecting and reporting); a session fixture counts in the module that "
+                      "first needed it.",
                   "",
                   "| Module | Tests | Seconds | Share |", "| --- | ---: | ---: | ---: |"]
         lines += [f"| `tests/{name}` | {m['tests']} | {m['seconds']:.1f} | "
