@@ -1,10 +1,11 @@
 """Every gallery script runs on JAX and on PyTorch too, as a reader runs it with
 `KERAS_BACKEND=jax python plot_x.py`: quick budget, alone in an empty folder, offline.
 
-Every script on both backends costs about 32 CPU-minutes here (measured with plain
-`python` runs, quick budget: JAX 865 s, PyTorch 1068 s for 39 scripts), twice the whole
-suite's budget, and one shard in eight still took 160 s of a suite that then ran past
-15 minutes (fresh clone, 2 cores). So each run of the suite takes one shard of a
+Every script on both backends adds up to 12 minutes of run time here, two runs at a time
+(bench/backend_costs.py: JAX 569 s, PyTorch 152 s for 39 scripts; plain `python` runs with
+a thread per core once took 32 CPU-minutes), more than the whole suite's budget, and one
+shard in eight once took 160 s of a suite that then ran past 15 minutes (fresh clone,
+2 cores). So each run of the suite takes one shard of a
 rotation: shard k of SHARDS, where k is the number of commits in HEAD modulo SHARDS, the
 same shard on both backends. Any SHARDS consecutive commits of main run every script on
 both backends, with no gap; the terminal summary names the shard this run took. The
