@@ -26,11 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 import test_browser as tb  # noqa: E402
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
+from conftest import _QuietHandler  # noqa: E402
 
 
 def violations(axe, page) -> list:
@@ -45,7 +41,7 @@ def main() -> None:
     site = sys.argv[1]
     pages = sys.argv[2].split(",") if len(sys.argv) > 2 else tb.PAGES
     httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=site))
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=site))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{httpd.server_address[1]}/"
     other = {"light": "dark", "dark": "light"}
@@ -65,7 +61,7 @@ def main() -> None:
                 assert not unmounted, f"/{path}: code blocks not mounted: {unmounted}"
                 fresh[scheme] = violations(axe, page)
                 page.add_style_tag(content=tb.NO_TRANSITIONS)
-                page.locator("form[data-md-component=palette] label:visible").first.click()
+                page.locator(tb.PALETTE_TOGGLE).first.click()
                 page.wait_for_function(tb.SCHEME_SHOWN, arg=tb.MATERIAL_SCHEME[other[scheme]])
                 page.evaluate("document.activeElement?.blur()")
                 toggled[other[scheme]] = violations(axe, page)

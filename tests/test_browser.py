@@ -121,8 +121,10 @@ MOUNT_ALL_CODE_BLOCKS = """async () => {
 # hung there.
 
 
-# What Material calls each scheme (the body's data-md-color-scheme).
+# What Material calls each scheme (the body's data-md-color-scheme), and its toggle: the
+# one label of the palette form shown at a time switches to the other scheme.
 MATERIAL_SCHEME = {"light": "default", "dark": "slate"}
+PALETTE_TOGGLE = "form[data-md-component=palette] label:visible"
 # Before the toggle, colour transitions are switched off (a style tag the test adds). With
 # them on, a block that docs/assets/site.css leaves unrendered off screen
 # (`content-visibility: auto`) starts its transition only when axe's read forces its style:
@@ -176,7 +178,7 @@ async def _visit(browser, server: str, path: str, schemes: list[str], seen: dict
             if i:
                 seen["step"] = f"switching to {scheme} with the palette toggle"
                 await page.add_style_tag(content=NO_TRANSITIONS)
-                await page.locator("form[data-md-component=palette] label:visible").first.click()
+                await page.locator(PALETTE_TOGGLE).first.click()
                 await page.wait_for_function(SCHEME_SHOWN, arg=MATERIAL_SCHEME[scheme],
                                              timeout=10_000)
                 await page.evaluate("document.activeElement?.blur()")  # as loaded: no focus
@@ -355,7 +357,7 @@ def test_color_scheme_toggle(page, server: str) -> None:
     """Whichever scheme the reader's system prefers, the toggle switches to the other."""
     page.goto(server + "model-lifecycle/", wait_until="networkidle")
     scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
-    page.locator("form[data-md-component=palette] label:visible").first.click()
+    page.locator(PALETTE_TOGGLE).first.click()
     after = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
     assert {scheme, after} == {"default", "slate"}, f"scheme went from {scheme} to {after}"
 
