@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 from pathlib import Path
@@ -21,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from copyrun import TIMEOUT, copy_run_jobs, fork_server, plain_env  # noqa: E402
-from test_backends import COSTS, OTHER_BACKENDS, PRELOAD  # noqa: E402
+from copyrun import TIMEOUT  # noqa: E402
+from test_backends import COSTS, OTHER_BACKENDS, run_on_backend  # noqa: E402
 from test_gallery_scripts import GALLERY, SCRIPTS  # noqa: E402
 
 
@@ -32,14 +31,10 @@ def main() -> None:
     args = parser.parse_args()
     scripts = [p for p in SCRIPTS if args.select in p.relative_to(GALLERY).as_posix()]
     costs = json.loads(COSTS.read_text()) if COSTS.exists() else {}
-    workers = len(os.sched_getaffinity(0))
     for backend in OTHER_BACKENDS:
         with tempfile.TemporaryDirectory() as folder:
-            env = dict(plain_env(), KERAS_BACKEND=backend)
-            jobs = copy_run_jobs(Path(folder), [(p.relative_to(GALLERY).as_posix(), p, env,
-                                                 TIMEOUT) for p in scripts])
-            results = fork_server(jobs, workers, Path(folder), env=env,
-                                  preload=PRELOAD[backend])
+            work = [(p.relative_to(GALLERY).as_posix(), p, TIMEOUT) for p in scripts]
+            _, results = run_on_backend(backend, work, Path(folder))
         for name, done in sorted(results.items()):
             print(f"{backend:6} {name:55} {done['seconds']:7.1f} s  exit {done['returncode']}")
             costs.setdefault(name, {})[backend] = done["seconds"]

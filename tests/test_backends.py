@@ -102,21 +102,29 @@ CASES = [(backend, path) for backend in OTHER_BACKENDS for path in SHARD]
 CASE_IDS = [f"{backend}-{path.parent.name}/{path.stem}" for backend, path in CASES]
 
 
+def run_on_backend(backend: str, work: list[tuple[str, Path, float]],
+                   root: Path) -> tuple[list[dict], dict[str, dict]]:
+    """Copy-run each (name, script, timeout) with KERAS_BACKEND=backend, as many at once as
+    there are cores, from a fork server that imported the backend: (jobs, results by name).
+    bench/backend_costs.py times the scripts with it too."""
+    env = dict(plain_env(), KERAS_BACKEND=backend)
+    jobs = copy_run_jobs(root, [(name, script, env, timeout) for name, script, timeout in work])
+    return jobs, fork_server(jobs, len(os.sched_getaffinity(0)), root, env=env,
+                             preload=PRELOAD[backend])
+
+
 @pytest.fixture(scope="module")
 def backend_runs(tmp_path_factory) -> dict[tuple[str, str], tuple[int, str, str]]:
     """Each script of the shard on each backend, plus two probes per backend: what
     keras.backend.backend() says, and tests/broken/plot_broken.py's failure."""
     runs = {}
-    workers = len(os.sched_getaffinity(0))
     for backend in OTHER_BACKENDS:
         root = tmp_path_factory.mktemp(f"on-{backend}")
-        env = dict(plain_env(), KERAS_BACKEND=backend)
         (root / "plot_backend_probe.py").write_text(PROBE)
-        work = [(f"{p.parent.name}/{p.stem}", p, env, TIMEOUT) for p in SHARD]
-        work += [("probe: backend", root / "plot_backend_probe.py", env, 120),
-                 ("probe: broken", BROKEN, env, 60)]
-        jobs = copy_run_jobs(root, work)
-        results = fork_server(jobs, workers, root, env=env, preload=PRELOAD[backend])
+        work = [(f"{p.parent.name}/{p.stem}", p, TIMEOUT) for p in SHARD]
+        work += [("probe: backend", root / "plot_backend_probe.py", 120),
+                 ("probe: broken", BROKEN, 60)]
+        jobs, results = run_on_backend(backend, work, root)
         for job in jobs:
             done = results.get(job["name"], {"returncode": "no report"})
             runs[backend, job["name"]] = (done["returncode"], Path(job["stdout"]).read_text(),
