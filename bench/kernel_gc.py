@@ -2,10 +2,10 @@
 
     python bench/kernel_gc.py [--rounds N] [SLUG/plot_x.py ...]
 
-Runs the same scripts one after another in one build kernel (as a build worker does),
-alternately as the build does (``gc.freeze()`` after each script's reset) and with the
-freeze undone (``gc.unfreeze()`` in the setup cell), at the quick budget. Nothing is
-cached or written but bench/kernel_gc.md.
+Runs the same scripts one after another from one build worker's fork server (as a
+build worker does), alternately as the build does (``gc.freeze()`` in each script's
+setup) and with the freeze undone (``gc.unfreeze()`` in the setup cell), at the quick
+budget. Nothing is cached or written but bench/kernel_gc.md.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ SETUP = execute.SETUP
 def run(names: list[str], freeze: bool) -> float:
     execute.SETUP = SETUP if freeze else SETUP + "import gc\ngc.unfreeze()\n"
     conf = settings()
-    kernel = execute.WorkerKernel("quick")
+    kernel = execute.Worker("quick")
     start = time.perf_counter()
     try:
         for name in names:

@@ -7,7 +7,7 @@ mkdocs-gallery (the sphinx-gallery port for MkDocs) is installed from the packag
 into a virtual environment of its own, with the same `run` dependency group the gallery
 scripts need, and builds a throwaway MkDocs project whose gallery is a copy of ours. It
 executes the scripts one after another in its own process. Our build is timed twice from
-an empty cache: with the default parallel kernels, and with one (DOCBUILD_JOBS=1), each as
+an empty cache: with the default parallel workers, and with one (DOCBUILD_JOBS=1), each as
 `python -m docbuild site` then `mkdocs build --strict`, as `nox -s build` runs them. Every
 build uses the quick budget (KERAS_REF_BUDGET=quick) and writes its whole site.
 
@@ -122,7 +122,7 @@ def main() -> None:
         print(rows)
         return
     python = Path(args.python)
-    rows["ours, cold (parallel kernels)"] = ours(python, None, env)
+    rows["ours, cold (parallel workers)"] = ours(python, None, env)
     rows["ours, cold, DOCBUILD_JOBS=1"] = ours(python, "1", env)
     peer, parallel, serial = rows.values()
     result = {"scripts": len(scripts), "cores": os.cpu_count(), "machine": platform.machine(),

@@ -2,7 +2,7 @@
 
     python -m docbuild backends jax torch
 
-executes the gallery once per named backend (KERAS_BACKEND set for the kernels, so each
+executes the gallery once per named backend (KERAS_BACKEND set for the scripts, so each
 backend's results are cache entries of their own: the key holds backend and device) and
 writes one summary per backend and device into ``.cache/backends/``: for every script,
 whether it ran, the captured error if not, its wall time, the parameter totals of every
@@ -153,7 +153,7 @@ def load_summaries(conf: Settings) -> list[Result]:
 
 @contextmanager
 def backend_environment(backend: str) -> Iterator[None]:
-    """KERAS_BACKEND for the kernels this process starts, and nothing cached about the
+    """KERAS_BACKEND for the scripts this process runs, and nothing cached about the
     previous backend (cache keys, the device)."""
     from . import cache
 

@@ -109,7 +109,7 @@ def forget() -> None:
 
 @cache
 def _kernel_environment(budget: str) -> dict[str, str]:
-    from .execute import kernel_env  # execute.py imports nbclient; the build has it anyway
+    from .execute import kernel_env
 
     return kernel_env(budget)
 

@@ -1,4 +1,5 @@
-"""Runs inside the kernel that executes a gallery script (never imported by the build itself).
+"""Runs inside the IPython shell that executes a gallery script (docbuild/forkshell.py),
+never in the build itself.
 
 It turns every open matplotlib figure into a display output after each cell (SVG for
 plots, PNG at 2x when a figure holds raster images), with alt text taken from the
@@ -250,10 +251,9 @@ def install(ipython) -> None:
         ipython.events.register("post_run_cell", _after_cell)
     matplotlib.use("Agg")
     matplotlib.rcParams["svg.hashsalt"] = "docbuild"
-    # What is alive now (the libraries an earlier script imported, after `%reset -f` and
-    # clear_session collected the rest) stays alive: freezing it spares every later
-    # garbage collection a walk over TensorFlow's objects. Kernels running one script
-    # after another took less time for it (bench/kernel_gc.md).
+    # What is alive now (the libraries the fork server imported) stays alive: freezing it
+    # spares every later garbage collection a walk over TensorFlow's objects. Kernels
+    # running one script after another took less time for it (bench/kernel_gc.md).
     gc.freeze()
     _IPYTHON[:] = [ipython]
     ipython._docbuild_values = {}  # name -> JSON of its last recorded value, per script

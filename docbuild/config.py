@@ -5,7 +5,7 @@ run may change comes from the environment, read here and nowhere else:
 
     DOCBUILD_ROOT      another project tree (the tests build broken ones)
     KERAS_REF_BUDGET   "full" (default) or "quick": the scripts' small settings
-    DOCBUILD_JOBS      parallel kernels (default: the CPU cores this process may use)
+    DOCBUILD_JOBS      scripts run at once (default: the CPU cores this process may use)
     DOCBUILD_EXECUTE   "0": build the tree from the cached results, executing nothing
                        (a script without a cached result is then an error)
     DOCBUILD_REPOSITORY  OWNER/REPO for "Open in Colab" links (CI sets it), else

@@ -1,10 +1,11 @@
-"""Execute one gallery script in a real Jupyter kernel and keep what it produced.
+"""Execute one gallery script in an IPython shell and keep what it produced.
 
-The script becomes a notebook (sphinx-gallery's writer) and runs under nbclient with a
-time limit, in a fresh kernel or in a :class:`WorkerKernel` that a build worker keeps
-between scripts, so that the backend (several seconds of imports) loads once per worker.
-Between scripts the kernel's namespace is cleared and the libraries' global state reset
-(``capture.install``); a kernel that saw a failure is never reused.
+The script becomes a notebook (sphinx-gallery's writer) whose cells run, with a time limit,
+in a child that docbuild/forkshell.py forks: from a server of its own, or from the server a
+:class:`Worker` keeps for one build worker, so that the backend (several seconds of
+imports) loads once per worker. Every script starts from the server's freshly imported
+state: nothing one script changes reaches the next (``capture.install`` still resets the
+libraries' global state, for a shell that runs scripts one after another).
 """
 
 from __future__ import annotations
@@ -12,30 +13,25 @@ from __future__ import annotations
 import copy
 import json
 import os
+import selectors
+import signal
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import nbformat
-from jupyter_client.manager import KernelManager
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from .record import ANSI
 from .script import Script, to_notebook
 
 HIDDEN = {"docbuild": {"hidden": True}}
-SETUP = """\
-import os
-os.chdir({workdir!r})  # first: %reset needs a working directory that still exists
-get_ipython().run_line_magic("reset", "-f")
-import sys
-if {root!r} not in sys.path:
-    sys.path.insert(0, {root!r})
-from docbuild import capture
-capture.install(get_ipython())
-"""
+SETUP = "from docbuild import capture\ncapture.install(get_ipython())\n"
 PROVENANCE = "from docbuild import capture; capture.print_provenance()"
+ROOT = Path(__file__).resolve().parent.parent  # where the server finds docbuild
+SERVER = ("import sys; sys.path.insert(0, {root!r}); "
+          "from docbuild.forkshell import main; main()")
 
 
 class ExecutionError(Exception):
@@ -55,34 +51,59 @@ def kernel_env(budget: str) -> dict[str, str]:
         "TF_CPP_MIN_LOG_LEVEL": "3",  # TensorFlow's C++ start-up chatter is not a result
         "PYTHONWARNINGS": "ignore::DeprecationWarning",
     })
-    # Parallel kernels share one GPU: JAX would otherwise take 75% of its memory per
-    # process and TensorFlow all of it, so the second kernel would run out of memory.
+    # Scripts run in parallel share one GPU: JAX would otherwise take 75% of its memory
+    # per process and TensorFlow all of it, so the second script would run out of memory.
     # (PyTorch's allocator already grows as needed.) A runner's own setting wins.
     env.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")
     env.setdefault("TF_FORCE_GPU_ALLOW_GROWTH", "true")
     return env
 
 
-class WorkerKernel:
-    """A kernel one build worker runs its scripts in, one after another."""
+class Worker:
+    """The fork server one build worker runs its scripts from, one after another."""
 
     def __init__(self, budget: str) -> None:
         self.budget = budget
-        self.manager: KernelManager | None = None
+        self.server: subprocess.Popen | None = None
+        # The server's own stderr (its imports' start-up chatter): read only if it stops.
+        self.errors = tempfile.TemporaryFile(mode="w+")
 
-    def get(self) -> KernelManager:
-        if self.manager is None or not self.manager.is_alive():
+    def get(self) -> subprocess.Popen:
+        if self.server is None or self.server.poll() is not None:
             self.close()
-            self.manager = KernelManager(kernel_name="python3")
-            self.manager.start_kernel(env=kernel_env(self.budget), cwd=tempfile.gettempdir())
-        return self.manager
+            self.errors.seek(0)
+            self.errors.truncate()
+            self.server = subprocess.Popen(
+                [sys.executable, "-c", SERVER.format(root=str(ROOT))],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors, text=True,
+                env=kernel_env(self.budget), cwd=tempfile.gettempdir())
+            self.server.errors = self.errors  # type: ignore[attr-defined]
+        return self.server
 
     def close(self) -> None:
-        """Shut the kernel down, after a failure (its state is unknown) or at the end."""
-        if self.manager is not None:
-            if self.manager.has_kernel:
-                self.manager.shutdown_kernel(now=True)
-            self.manager = None
+        """Stop the server (at the end, or after a failure: its state is unknown)."""
+        if self.server is not None:
+            if self.server.poll() is None:
+                self.server.kill()
+            self.server.wait()
+            for pipe in (self.server.stdin, self.server.stdout):
+                pipe.close()
+            self.server = None
+
+
+def _answer(server: subprocess.Popen, deadline: float | None) -> dict | None:
+    """The server's next line, or None if the deadline passed first."""
+    with selectors.DefaultSelector() as selector:
+        selector.register(server.stdout, selectors.EVENT_READ)
+        left = None if deadline is None else max(0.0, deadline - time.monotonic())
+        if not selector.select(left):
+            return None
+    line = server.stdout.readline()
+    if not line:
+        server.errors.seek(0)
+        raise ExecutionError("the build's fork server (docbuild/forkshell.py) stopped "
+                             f"(exit {server.wait()}):\n{server.errors.read()[-3000:]}")
+    return json.loads(line)
 
 
 def _where(script: Script, cell: dict | None) -> str:
@@ -94,47 +115,61 @@ def _where(script: Script, cell: dict | None) -> str:
 
 
 def run_notebook(script: Script, budget: str, timeout: float,
-                 kernel: WorkerKernel | None = None) -> tuple[dict, float]:
+                 worker: Worker | None = None) -> tuple[dict, float]:
     """Execute the script's notebook; raise ExecutionError naming the place of a failure.
 
-    Without ``kernel`` the script gets a kernel of its own, shut down afterwards.
+    Without ``worker`` the script gets a fork server of its own, stopped afterwards.
     """
-    # reads() joins the line lists sphinx-gallery writes into the strings nbclient expects
+    # reads() joins the line lists sphinx-gallery writes into the strings nbformat expects
     notebook = nbformat.reads(json.dumps(to_notebook(script)), as_version=4)
-    glue = str(Path(__file__).resolve().parent.parent)  # where the kernel finds docbuild
-    deadline = time.monotonic() + timeout
-    current: dict = {}
-
-    def remember(cell, cell_index, **_):
-        current["cell"] = cell
-
-    with tempfile.TemporaryDirectory(prefix="docbuild-") as workdir:
-        notebook.cells.insert(0, _hidden_cell(SETUP.format(root=glue, workdir=workdir)))
-        notebook.cells.append(_hidden_cell(PROVENANCE))
-        shared = {"km": kernel.get()} if kernel else {}
-        client = NotebookClient(
-            notebook, kernel_name="python3", resources={"metadata": {"path": workdir}},
-            timeout_func=lambda _cell: max(1, int(deadline - time.monotonic())),
-            on_cell_start=remember, record_timing=True, **shared,
-        )
-        start = time.monotonic()
-        try:
-            client.execute(env=kernel_env(budget))
-        except CellTimeoutError as err:
-            raise ExecutionError(
-                f"{_where(script, current.get('cell'))}: stopped after the script's time limit "
-                f"of {timeout:.0f} s for the {budget} budget (raise it in the script's header, "
-                '`# sphinx_gallery_budget = {"quick": ..., "full": ...}`, or make it smaller).'
-            ) from err
-        except CellExecutionError as err:
-            raise ExecutionError(f"{_where(script, current.get('cell'))}: raised an exception:\n"
-                                 f"{ANSI.sub('', str(err))}") from err
-        except DeadKernelError as err:
-            raise ExecutionError(f"{_where(script, current.get('cell'))}: the kernel died "
-                                 f"(out of memory?): {err}") from err
-        wall = time.monotonic() - start
+    notebook.cells.insert(0, _hidden_cell(SETUP))
+    notebook.cells.append(_hidden_cell(PROVENANCE))
+    own = worker is None
+    worker = worker or Worker(budget)
+    try:
+        with tempfile.TemporaryDirectory(prefix="docbuild-") as scratch:
+            files = {name: os.path.join(scratch, name)
+                     for name in ("notebook", "result", "progress", "log")}
+            workdir = os.path.join(scratch, "work")
+            os.mkdir(workdir)  # the script's working folder: empty, as a reader's would be
+            nbformat.write(notebook, files["notebook"])
+            server = worker.get()
+            server.stdin.write(json.dumps({**files, "workdir": workdir}) + "\n")
+            server.stdin.flush()
+            start = time.monotonic()
+            pid = _answer(server, None)["pid"]
+            done = _answer(server, start + timeout)
+            wall = time.monotonic() - start
+            if done is None:  # past the time limit: stop the script and all it started
+                try:
+                    os.killpg(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                _answer(server, None)
+                raise ExecutionError(
+                    f"{_where(script, _cell(notebook, files))}: stopped after the script's "
+                    f"time limit of {timeout:.0f} s for the {budget} budget (raise it in the "
+                    'script\'s header, `# sphinx_gallery_budget = {"quick": ..., "full": ...}`, '
+                    "or make it smaller).")
+            if done["status"] not in (0, 1):
+                log = Path(files["log"]).read_text(errors="replace")[-3000:]
+                raise ExecutionError(
+                    f"{_where(script, _cell(notebook, files))}: the script's process died "
+                    f"(exit {done['status']}; out of memory?):\n{log}")
+            notebook = nbformat.read(files["result"], as_version=4)
+    finally:
+        if own:
+            worker.close()
     _raise_on_error_outputs(script, notebook)
     return notebook, wall
+
+
+def _cell(notebook, files: dict) -> dict | None:
+    """The cell the child was running (the index it wrote before starting it)."""
+    try:
+        return notebook.cells[int(Path(files["progress"]).read_text())]
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _raise_on_error_outputs(script: Script, notebook) -> None:
@@ -143,4 +178,6 @@ def _raise_on_error_outputs(script: Script, notebook) -> None:
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
                 trace = ANSI.sub("", "\n".join(output.get("traceback", [])))
-                raise ExecutionError(f"{_where(script, cell)}: raised an exception:\n{trace}")
+                source = cell.get("source", "")
+                raise ExecutionError(f"{_where(script, cell)}: raised an exception:\n"
+                                     f"{source}\n\n{trace}")

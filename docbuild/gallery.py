@@ -1,4 +1,4 @@
-"""Execute the gallery: every script whose cache key changed, in parallel kernels.
+"""Execute the gallery: every script whose cache key changed, in parallel workers.
 
 Scripts run only when their cache key changed (see cache.py); each result is a cache
 entry (record.py) that the site generator (site.py) renders. A failure raises
@@ -17,7 +17,7 @@ from pathlib import Path
 from .cache import script_key
 from .config import Settings, budget, settings
 from .config import jobs as worker_count
-from .execute import ExecutionError, WorkerKernel, run_notebook
+from .execute import ExecutionError, Worker, run_notebook
 from .record import build_entry
 from .schema import Record, RecordError
 from .script import Script, ScriptError, parse
@@ -97,17 +97,17 @@ def _run(job: Job, mode: str, timeout: float, log, kernels: _Kernels) -> None:
 
 
 class _Kernels:
-    """One kernel per worker thread, kept for the worker's next script (see execute.py)."""
+    """One fork server per worker thread, kept for the worker's next script (see execute.py)."""
 
     def __init__(self, mode: str) -> None:
         self.mode = mode
         self.local = threading.local()
-        self.all: list[WorkerKernel] = []
+        self.all: list[Worker] = []
         self.lock = threading.Lock()
 
-    def mine(self) -> WorkerKernel:
+    def mine(self) -> Worker:
         if not hasattr(self.local, "kernel"):
-            self.local.kernel = WorkerKernel(self.mode)
+            self.local.kernel = Worker(self.mode)
             with self.lock:
                 self.all.append(self.local.kernel)
         return self.local.kernel

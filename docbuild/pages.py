@@ -175,9 +175,9 @@ BENCH_TABLES = {"build_times.md": "Build times", "device_times.md": "CPU and GPU
 def times_markdown(records: list[Record], bench: Path | None = None) -> str:
     lines = ["# Execution times", "",
              "How long each gallery script ran when this site was built, and where. Peak "
-             "memory is the resident memory of the kernel that ran it at its highest during "
-             "the script: the backend included, and, since a build worker runs several "
-             "scripts in one kernel, what the process kept from the scripts before it.", "",
+             "memory is the resident memory of the process that ran it at its highest during "
+             "the script, the backend included (each script runs in a process of its own, "
+             "forked from one that had imported the backend).", "",
              "| Script | Time (s) | Peak memory (MB) | Budget | Device | Backend | Keras |",
              "| --- | ---: | ---: | --- | --- | --- | --- |"]
     total = 0.0

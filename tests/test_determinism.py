@@ -1,6 +1,7 @@
-"""Two runs of a script print the same results: one in a kernel of its own, one in a
-build worker's kernel right after another script, so whatever the first script left
-behind must not show. Two first scripts: the saving script (it registers custom objects
+"""Two runs of a script print the same results: one from a fork server of its own, one
+from a build worker's server right after another script, so whatever the first script
+left behind must not show (each script runs in a child forked afresh, docbuild/forkshell.py:
+this holds as long as that does). Two first scripts: the saving script (it registers custom objects
 and changes warning filters), and the setup the tuning scripts share (Keras's progress
 bars turned off, TensorFlow's Python logger quietened).
 
@@ -19,14 +20,14 @@ from pathlib import Path
 
 import pytest
 
-from docbuild.execute import WorkerKernel, run_notebook
+from docbuild.execute import Worker, run_notebook
 from docbuild.record import build_entry
 from docbuild.schema import Record
 from docbuild.script import parse
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "gallery" / "model-lifecycle" / "plot_iris_classifier.py"
-BEFORE = ROOT / "gallery" / "saving" / "plot_save_and_load.py"  # runs first in the shared kernel
+BEFORE = ROOT / "gallery" / "saving" / "plot_save_and_load.py"  # runs first from the shared server
 # What gallery/tuning/plot_random_search.py and plot_sklearn_wrapper.py do in their setup.
 TUNING_SETUP = '''"""
 Leave global state behind
@@ -49,9 +50,9 @@ SPACES = re.compile(r"[ \t]+")  # progress bars pad to the width of their last r
 NUMBER = re.compile(r"-?\d+\.\d+(?:e-?\d+)?")
 
 
-def _run(script_path: Path, gallery: Path, out: Path, kernel: WorkerKernel | None) -> Record:
+def _run(script_path: Path, gallery: Path, out: Path, kernel: Worker | None) -> Record:
     script = parse(script_path, gallery)
-    notebook, wall = run_notebook(script, "quick", timeout=600, kernel=kernel)
+    notebook, wall = run_notebook(script, "quick", timeout=600, worker=kernel)
     return build_entry(script, notebook, wall, "quick", out)
 
 
@@ -72,7 +73,7 @@ def shared(request, tmp_path_factory) -> Record:
         before = gallery / "leaky" / "plot_tuning_setup.py"
         before.parent.mkdir()
         before.write_text(TUNING_SETUP)
-    kernel = WorkerKernel("quick")
+    kernel = Worker("quick")
     try:
         _run(before, gallery, tmp_path_factory.mktemp("before") / "entry", kernel)
         return _run(SCRIPT, ROOT / "gallery", tmp_path_factory.mktemp("shared") / "entry",
@@ -97,7 +98,7 @@ def test_the_same_kinds_of_output_in_the_same_order(alone: Record, shared: Recor
         kinds = [[o.type for o in s.outputs] for s in (first, second)]
         assert kinds[0] == kinds[1], (
             f"{SCRIPT.name}#{first.anchor}: outputs {kinds[0]} alone, {kinds[1]} in a shared "
-            "kernel")
+            "server")
 
 
 def test_figures_are_identical(alone: Record, shared: Record) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 HEADER = '"""\nA small script\n==============\n\nIt prints one number.\n"""\n'
 GOOD = HEADER + "# %%\n# ## Print\nanswer = {value}\nprint('the answer is', answer)\n"
 BROKEN = HEADER + "# %%\n# ## Print\nanswer = 1 / 0\n"
-WAIT = 240  # seconds for one save to reach the page (a kernel starts for each run)
+WAIT = 240  # seconds for one save to reach the page (each run starts a fork server)
 
 
 def _free_port() -> int:
@@ -94,7 +94,7 @@ def test_serve_shows_a_failing_script_as_an_error_box_and_recovers(tmp_path: Pat
         script.write_text(GOOD.format(value=42))
         fixed = _wait_for(home, "the answer is 42", server)
         record_property("serve save-to-page", f"error box {to_error:.1f} s, fixed page "
-                        f"{time.monotonic() - saved:.1f} s (one small script, a fresh kernel)")
+                        f"{time.monotonic() - saved:.1f} s (one small script, a fresh fork server)")
         assert "failed: fix it" not in fixed
         assert ">42</span>" in fixed, "the inline value did not follow the script"
     finally:
