@@ -75,9 +75,10 @@ class Worker:
             self.errors.truncate()
             self.server = subprocess.Popen(
                 [sys.executable, "-c", SERVER.format(root=str(ROOT))],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors, text=True,
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors,
                 env=kernel_env(self.budget), cwd=tempfile.gettempdir())
             self.server.errors = self.errors  # type: ignore[attr-defined]
+            self.server.pending = bytearray()  # type: ignore[attr-defined]  # see _answer
         return self.server
 
     def close(self) -> None:
@@ -92,17 +93,27 @@ class Worker:
 
 
 def _answer(server: subprocess.Popen, deadline: float | None) -> dict | None:
-    """The server's next line, or None if the deadline passed first."""
-    with selectors.DefaultSelector() as selector:
-        selector.register(server.stdout, selectors.EVENT_READ)
-        left = None if deadline is None else max(0.0, deadline - time.monotonic())
-        if not selector.select(left):
-            return None
-    line = server.stdout.readline()
-    if not line:
-        server.errors.seek(0)
-        raise ExecutionError("the build's fork server (docbuild/forkshell.py) stopped "
-                             f"(exit {server.wait()}):\n{server.errors.read()[-3000:]}")
+    """The server's next line, or None if the deadline passed first.
+
+    Read with os.read and a buffer of our own: a buffered readline() could take both of a
+    script's lines from the pipe at once, and select() would then wait for the second.
+    """
+    pending: bytearray = server.pending  # type: ignore[attr-defined]
+    while b"\n" not in pending:
+        with selectors.DefaultSelector() as selector:
+            selector.register(server.stdout, selectors.EVENT_READ)
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            if not selector.select(left):
+                return None
+        chunk = os.read(server.stdout.fileno(), 65536)
+        if not chunk:
+            server.errors.seek(0)  # type: ignore[attr-defined]
+            raise ExecutionError(
+                "the build's fork server (docbuild/forkshell.py) stopped "
+                f"(exit {server.wait()}):\n{server.errors.read()[-3000:]}")  # type: ignore
+        pending += chunk
+    line, _, rest = bytes(pending).partition(b"\n")
+    pending[:] = rest
     return json.loads(line)
 
 
@@ -134,7 +145,7 @@ def run_notebook(script: Script, budget: str, timeout: float,
             os.mkdir(workdir)  # the script's working folder: empty, as a reader's would be
             nbformat.write(notebook, files["notebook"])
             server = worker.get()
-            server.stdin.write(json.dumps({**files, "workdir": workdir}) + "\n")
+            server.stdin.write(json.dumps({**files, "workdir": workdir}).encode() + b"\n")
             server.stdin.flush()
             start = time.monotonic()
             pid = _answer(server, None)["pid"]

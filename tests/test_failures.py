@@ -7,12 +7,13 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
 
 from docbuild.embed import EmbedError, expand
-from docbuild.execute import ExecutionError, run_notebook
+from docbuild.execute import ExecutionError, _answer, run_notebook
 from docbuild.schema import Block, Figure, Provenance, Record, Section
 from docbuild.script import ScriptError, parse
 
@@ -46,6 +47,26 @@ def test_hanging_script_is_stopped_at_its_time_limit(tmp_path: Path) -> None:
     message = str(info.value)
     assert "plot_hang.py" in message and 'section "Wait"' in message, message
     assert "time limit of 15 s" in message, message
+
+
+def test_both_answers_of_a_quick_script_are_read_when_they_arrive_together() -> None:
+    """A script that ends at once leaves the fork server's two lines ({"pid"}, then
+    {"status"}) in the pipe together: the second must be read, not waited for until the
+    time limit (a buffered readline() took both, and select() then waited)."""
+    # The server stays alive after its lines, as the real one does (at end of file the
+    # pipe would look readable and hide the wait).
+    server = subprocess.Popen(["sh", "-c", 'printf \'{"pid": 1}\\n{"status": 0}\\n\'; sleep 30'],
+                              stdout=subprocess.PIPE)
+    server.pending, server.errors = bytearray(), None
+    try:
+        time.sleep(0.5)  # both lines are in the pipe before the first is read
+        deadline = time.monotonic() + 2
+        assert _answer(server, deadline) == {"pid": 1}
+        assert _answer(server, deadline) == {"status": 0}, "the second line was waited for"
+    finally:
+        server.kill()
+        server.wait()
+        server.stdout.close()
 
 
 def test_syntax_error_names_file_and_line(tmp_path: Path) -> None:
