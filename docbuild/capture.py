@@ -199,56 +199,18 @@ def _after_cell(*_args) -> None:
     _emit_values(_IPYTHON[0])
 
 
-_IPYTHON: list = []  # the kernel's shell, set by install()
-
-
-def _reset_for_next_script(ipython) -> None:
-    """Undo what an earlier script in this kernel may have changed, short of its imports.
-
-    A worker's kernel runs one script after another so that the backend is imported once
-    per worker. The build has already cleared the user namespace (``%reset -f``); this
-    resets the global state of the libraries the scripts use.
-    """
-    import matplotlib
-
-    if "matplotlib.pyplot" in sys.modules:
-        sys.modules["matplotlib.pyplot"].close("all")
-    matplotlib.rcdefaults()
-    warnings.filters[:] = ipython._docbuild_capture  # as they were before the first script
-    with warnings.catch_warnings():
-        pass  # leaving it marks the filters changed: warnings already shown show again
-    if "keras" in sys.modules:
-        import keras
-
-        keras.utils.clear_session()  # layer-name counters, graphs, global seed state
-        keras.saving.get_custom_objects().clear()
-        keras.config.set_floatx("float32")
-        keras.config.set_epsilon(1e-7)
-        keras.config.set_image_data_format("channels_last")
-        keras.config.set_dtype_policy("float32")
-    if "tensorflow" in sys.modules:
-        # TensorFlow counts retracings process-wide and warns past a threshold, so a script
-        # would show warnings earned by the scripts before it in this kernel (issue 12).
-        try:
-            from tensorflow.python.eager.polymorphic_function import polymorphic_function as pf
-
-            pf._frequent_tracing_detector_manager = pf._FrequentTracingDetectorManager()
-        except (ImportError, AttributeError):  # a TensorFlow without it: nothing to reset
-            pass
+_IPYTHON: list = []  # the script's shell, set by install()
 
 
 def install(ipython) -> None:
-    """Set up capture for the script about to run; safe to call again for the next one."""
+    """Set up capture for the script about to run, in the fresh shell of its own that
+    docbuild/forkshell.py forks for it (nothing an earlier script changed is there)."""
     import matplotlib
 
-    if hasattr(ipython, "_docbuild_capture"):
-        _reset_for_next_script(ipython)
-    else:
-        # plt.show() under Agg only warns; the figures are emitted after the cell instead.
-        warnings.filterwarnings("ignore", message=".*non-interactive.*")
-        ipython._docbuild_capture = list(warnings.filters)
-        ipython.events.register("pre_run_cell", _before_cell)
-        ipython.events.register("post_run_cell", _after_cell)
+    # plt.show() under Agg only warns; the figures are emitted after the cell instead.
+    warnings.filterwarnings("ignore", message=".*non-interactive.*")
+    ipython.events.register("pre_run_cell", _before_cell)
+    ipython.events.register("post_run_cell", _after_cell)
     matplotlib.use("Agg")
     matplotlib.rcParams["svg.hashsalt"] = "docbuild"
     # What is alive now (the libraries the fork server imported) stays alive: freezing it

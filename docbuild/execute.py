@@ -4,8 +4,7 @@ The script becomes a notebook (sphinx-gallery's writer) whose cells run, with a 
 in a child that docbuild/forkshell.py forks: from a server of its own, or from the server a
 :class:`Worker` keeps for one build worker, so that the backend (several seconds of
 imports) loads once per worker. Every script starts from the server's freshly imported
-state: nothing one script changes reaches the next (``capture.install`` still resets the
-libraries' global state, for a shell that runs scripts one after another).
+state: nothing one script changes reaches the next.
 """
 
 from __future__ import annotations
