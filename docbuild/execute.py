@@ -64,10 +64,12 @@ class Worker:
     def __init__(self, budget: str) -> None:
         self.budget = budget
         self.server: subprocess.Popen | None = None
+        self.pending = bytearray()  # what the server wrote past its last line read
         # The server's own stderr (its imports' start-up chatter): read only if it stops.
         self.errors = tempfile.TemporaryFile(mode="w+")
 
-    def get(self) -> subprocess.Popen:
+    def send(self, job: dict) -> None:
+        """Hand the server a script (starting the server if none runs)."""
         if self.server is None or self.server.poll() is not None:
             self.close()
             self.errors.seek(0)
@@ -76,9 +78,32 @@ class Worker:
                 [sys.executable, "-c", SERVER.format(root=str(ROOT))],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors,
                 env=kernel_env(self.budget), cwd=tempfile.gettempdir())
-            self.server.errors = self.errors  # type: ignore[attr-defined]
-            self.server.pending = bytearray()  # type: ignore[attr-defined]  # see _answer
-        return self.server
+        self.server.stdin.write(json.dumps(job).encode() + b"\n")
+        self.server.stdin.flush()
+
+    def answer(self, deadline: float | None) -> dict | None:
+        """The server's next line, or None if the deadline passed first.
+
+        Read with os.read and a buffer of our own: a buffered readline() could take both
+        of a script's lines from the pipe at once, and select() would then wait for the
+        second.
+        """
+        while b"\n" not in self.pending:
+            with selectors.DefaultSelector() as selector:
+                selector.register(self.server.stdout, selectors.EVENT_READ)
+                left = None if deadline is None else max(0.0, deadline - time.monotonic())
+                if not selector.select(left):
+                    return None
+            chunk = os.read(self.server.stdout.fileno(), 65536)
+            if not chunk:
+                self.errors.seek(0)
+                raise ExecutionError(
+                    "the build's fork server (docbuild/forkshell.py) stopped "
+                    f"(exit {self.server.wait()}):\n{self.errors.read()[-3000:]}")
+            self.pending += chunk
+        line, _, rest = bytes(self.pending).partition(b"\n")
+        self.pending[:] = rest
+        return json.loads(line)
 
     def close(self) -> None:
         """Stop the server (at the end, or after a failure: its state is unknown)."""
@@ -89,31 +114,7 @@ class Worker:
             for pipe in (self.server.stdin, self.server.stdout):
                 pipe.close()
             self.server = None
-
-
-def _answer(server: subprocess.Popen, deadline: float | None) -> dict | None:
-    """The server's next line, or None if the deadline passed first.
-
-    Read with os.read and a buffer of our own: a buffered readline() could take both of a
-    script's lines from the pipe at once, and select() would then wait for the second.
-    """
-    pending: bytearray = server.pending  # type: ignore[attr-defined]
-    while b"\n" not in pending:
-        with selectors.DefaultSelector() as selector:
-            selector.register(server.stdout, selectors.EVENT_READ)
-            left = None if deadline is None else max(0.0, deadline - time.monotonic())
-            if not selector.select(left):
-                return None
-        chunk = os.read(server.stdout.fileno(), 65536)
-        if not chunk:
-            server.errors.seek(0)  # type: ignore[attr-defined]
-            raise ExecutionError(
-                "the build's fork server (docbuild/forkshell.py) stopped "
-                f"(exit {server.wait()}):\n{server.errors.read()[-3000:]}")  # type: ignore
-        pending += chunk
-    line, _, rest = bytes(pending).partition(b"\n")
-    pending[:] = rest
-    return json.loads(line)
+            self.pending.clear()
 
 
 def _where(script: Script, cell: dict | None) -> str:
@@ -143,19 +144,17 @@ def run_notebook(script: Script, budget: str, timeout: float,
             workdir = os.path.join(scratch, "work")
             os.mkdir(workdir)  # the script's working folder: empty, as a reader's would be
             nbformat.write(notebook, files["notebook"])
-            server = worker.get()
-            server.stdin.write(json.dumps({**files, "workdir": workdir}).encode() + b"\n")
-            server.stdin.flush()
+            worker.send({**files, "workdir": workdir})
             start = time.monotonic()
-            pid = _answer(server, None)["pid"]
-            done = _answer(server, start + timeout)
+            pid = worker.answer(None)["pid"]
+            done = worker.answer(start + timeout)
             wall = time.monotonic() - start
             if done is None:  # past the time limit: stop the script and all it started
                 try:
                     os.killpg(pid, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
-                _answer(server, None)
+                worker.answer(None)
                 raise ExecutionError(
                     f"{_where(script, _cell(notebook, files))}: stopped after the script's "
                     f"time limit of {timeout:.0f} s for the {budget} budget (raise it in the "

@@ -82,21 +82,21 @@ def plan(conf: Settings, paths: list[Path], mode: str,
     return jobs
 
 
-def _run(job: Job, mode: str, timeout: float, log, kernels: _Kernels) -> None:
+def _run(job: Job, mode: str, timeout: float, log, workers: _Workers) -> None:
     log(f"docbuild: executing {job.script.name} ({mode} budget)")
-    kernel = kernels.mine()
+    worker = workers.mine()
     try:
         notebook, wall = run_notebook(job.script, mode, job.script.timeout(mode, timeout),
-                                      kernel)
+                                      worker)
     except ExecutionError:
-        kernel.close()  # what a failed script left behind is not for the next one
+        worker.close()  # what a failed script left behind is not for the next one
         raise
     build_entry(job.script, notebook, wall, mode, job.entry)
     log(f"docbuild: {job.script.name} ran in {wall:.1f} s")
     _prune(job.entry.parent)
 
 
-class _Kernels:
+class _Workers:
     """One fork server per worker thread, kept for the worker's next script (see execute.py)."""
 
     def __init__(self, mode: str) -> None:
@@ -106,15 +106,15 @@ class _Kernels:
         self.lock = threading.Lock()
 
     def mine(self) -> Worker:
-        if not hasattr(self.local, "kernel"):
-            self.local.kernel = Worker(self.mode)
+        if not hasattr(self.local, "worker"):
+            self.local.worker = Worker(self.mode)
             with self.lock:
-                self.all.append(self.local.kernel)
-        return self.local.kernel
+                self.all.append(self.local.worker)
+        return self.local.worker
 
     def close(self) -> None:
-        for kernel in self.all:
-            kernel.close()
+        for worker in self.all:
+            worker.close()
 
 
 def _last_wall(job: Job) -> float:
@@ -156,13 +156,13 @@ def execute(shard: str | None = None, workers: int | None = None, select: str | 
     workers = worker_count(workers)
     failures = []
     if stale:
-        kernels = _Kernels(mode)
+        servers = _Workers(mode)
         # Longest first (by the last recorded time) so no worker is left with a long script
         # at the end; scripts never timed go first.
         stale.sort(key=lambda job: -_last_wall(job))
         try:
             with ThreadPoolExecutor(max_workers=min(workers, len(stale))) as pool:
-                futures = [pool.submit(_run, job, mode, conf.timeout, log, kernels)
+                futures = [pool.submit(_run, job, mode, conf.timeout, log, servers)
                            for job in stale]
                 for job, future in zip(stale, futures, strict=True):
                     try:
@@ -172,7 +172,7 @@ def execute(shard: str | None = None, workers: int | None = None, select: str | 
                         if failed is not None:
                             failed[job.script.name] = str(err)
         finally:
-            kernels.close()
+            servers.close()
     if failed is not None:
         return [job for job in todo if job.script.name not in failed], stale
     if failures:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from docbuild.embed import EmbedError, expand
-from docbuild.execute import ExecutionError, _answer, run_notebook
+from docbuild.execute import ExecutionError, Worker, run_notebook
 from docbuild.schema import Block, Figure, Provenance, Record, Section
 from docbuild.script import ScriptError, parse
 
@@ -55,18 +55,18 @@ def test_both_answers_of_a_quick_script_are_read_when_they_arrive_together() -> 
     time limit (a buffered readline() took both, and select() then waited)."""
     # The server stays alive after its lines, as the real one does (at end of file the
     # pipe would look readable and hide the wait).
-    server = subprocess.Popen(["sh", "-c", 'printf \'{"pid": 1}\\n{"status": 0}\\n\'; sleep 30'],
-                              stdout=subprocess.PIPE)
-    server.pending, server.errors = bytearray(), None
+    worker = Worker("quick")
+    worker.server = subprocess.Popen(
+        ["sh", "-c", 'printf \'{"pid": 1}\\n{"status": 0}\\n\'; sleep 30'], stdout=subprocess.PIPE)
     try:
         time.sleep(0.5)  # both lines are in the pipe before the first is read
         deadline = time.monotonic() + 2
-        assert _answer(server, deadline) == {"pid": 1}
-        assert _answer(server, deadline) == {"status": 0}, "the second line was waited for"
+        assert worker.answer(deadline) == {"pid": 1}
+        assert worker.answer(deadline) == {"status": 0}, "the second line was waited for"
     finally:
-        server.kill()
-        server.wait()
-        server.stdout.close()
+        worker.server.kill()
+        worker.server.wait()
+        worker.server.stdout.close()
 
 
 def test_syntax_error_names_file_and_line(tmp_path: Path) -> None:
