@@ -6,8 +6,8 @@ A script's key covers, besides its own bytes and the budget:
   NOT_GLUE, which only lay out or check pages built from records, so that a new module
   is covered without anyone remembering to list it;
 - the kernel's environment (``execute.kernel_env``): what it sets, and every variable a
-  library reads to decide what it computes (ENV_PREFIXES); the kernel's setup cells
-  (``execute.SETUP``, ``PROVENANCE``) are glue;
+  library reads to decide what it computes (ENV_PREFIXES); the build's own cell
+  (``execute.PROVENANCE``) is glue;
 - Keras's configuration as the kernel's Keras will read it: KERAS_BACKEND, else
   keras.json in KERAS_HOME or ~/.keras (backend, floatx, epsilon, image data format);
 - matplotlib's user matplotlibrc, which styles every figure;
@@ -64,7 +64,8 @@ NOT_GLUE = frozenset({
 })
 BACKEND_PACKAGES = {"tensorflow": ("tensorflow", "tensorflow-cpu"), "jax": ("jax", "jaxlib"),
                     "torch": ("torch",)}
-# Imported by the kernel for every script: capture.py's matplotlib, IPython's printing.
+# Imported for every script: capture.py's matplotlib, IPython's formatters (a cell's last
+# value), Keras' rich (model summaries).
 KERNEL_PACKAGES = ("keras", "matplotlib", "ipython")
 # Probed by scripts (importlib.util.find_spec) or imported by Keras only on demand.
 PROBED_PACKAGES = ("tensorflow", "tensorboard", "pydot")

@@ -1,5 +1,5 @@
-"""Runs inside the IPython shell that executes a gallery script (docbuild/forkshell.py),
-never in the build itself.
+"""Runs in the child that executes a gallery script (docbuild/forkshell.py), never in the
+build itself.
 
 It turns every open matplotlib figure into a display output after each cell (SVG for
 plots, PNG at 2x when a figure holds raster images), with alt text taken from the
@@ -78,9 +78,13 @@ def _smallest_good_encoding(fig) -> tuple[str, bytes]:
     return mime, data
 
 
+def _display(data: dict, metadata: dict) -> None:
+    """A display_data output of the cell running now."""
+    _PUBLISH[0]({"output_type": "display_data", "data": data, "metadata": metadata})
+
+
 def _emit_figures() -> None:
     import matplotlib.pyplot as plt
-    from IPython.display import display
 
     for number in plt.get_fignums():
         fig = plt.figure(number)
@@ -88,14 +92,14 @@ def _emit_figures() -> None:
         mime, data = _smallest_good_encoding(fig)
         text = data.decode() if mime == "image/svg+xml" else base64.b64encode(data).decode()
         meta = {"docbuild": {"alt": _alt_text(fig), "width": width, "height": height}}
-        display({mime: text}, metadata=meta, raw=True)
+        _display({mime: text}, meta)
         plt.close(fig)
 
 
 def _patch_summary() -> None:
     """Show the parameter arithmetic under every model.summary() the script prints."""
     import keras
-    from IPython.display import display
+    import rich.console
 
     from docbuild.params import param_table_markdown
 
@@ -106,18 +110,23 @@ def _patch_summary() -> None:
     def summary(self, *args, **kwargs):
         # Plain text on stdout rather than rich's coloured HTML: readable on any page.
         kwargs.setdefault("print_fn", print)
-        result = original(self, *args, **kwargs)
+        # As wide as a notebook draws it: rich lays out 115 columns in Jupyter, and 80 (or
+        # $COLUMNS) elsewhere, which would cut a `line_length=100` summary. Only rich's
+        # console reads this copy of the environment; Keras' own default width does not.
+        environ = rich.console.Console._environ
+        rich.console.Console._environ = {**os.environ, "COLUMNS": str(NOTEBOOK_COLUMNS)}
+        try:
+            result = original(self, *args, **kwargs)
+        finally:
+            rich.console.Console._environ = environ
         table = param_table_markdown(self, layer_range=kwargs.get("layer_range"))
-        display({"text/markdown": table},
-                metadata={"docbuild": {"kind": "params"}}, raw=True)
+        _display({"text/markdown": table}, {"docbuild": {"kind": "params"}})
         return result
 
     summary._docbuild = True
     keras.Model.summary = summary
 
 
-# Names IPython itself puts in the namespace, never the script's.
-_IPYTHON_NAMES = {"In", "Out", "exit", "quit", "get_ipython", "open"}
 _SKIP = object()
 MAX_ITEMS = 1000  # a list longer than this (a data set) is not a value prose cites
 MAX_TEXT = 500
@@ -162,14 +171,12 @@ def encode_value(value, depth: int = 0):
     return _SKIP
 
 
-def _emit_values(ipython) -> None:
+def _emit_values(namespace: dict) -> None:
     """Display the top-level values this cell changed (the build records, never shows, them)."""
-    from IPython.display import display
-
-    previous = ipython._docbuild_values
+    previous = _VALUES
     changed = {}
-    for name, value in list(ipython.user_ns.items()):
-        if name.startswith("_") or name in _IPYTHON_NAMES:
+    for name, value in list(namespace.items()):
+        if name.startswith("_"):
             continue
         encoded = encode_value(value)
         if encoded is _SKIP:
@@ -182,43 +189,44 @@ def _emit_values(ipython) -> None:
             previous[name] = text
             changed[name] = encoded
     if changed:
-        display({"application/json": changed}, metadata={"docbuild": {"kind": "values"}},
-                raw=True)
+        _display({"application/json": changed}, {"docbuild": {"kind": "values"}})
 
 
-def _before_cell(*_args) -> None:
+def before_cell() -> None:
     if "keras" in sys.modules:
         _patch_summary()
 
 
-def _after_cell(*_args) -> None:
+def after_cell(namespace: dict) -> None:
+    """After each of the script's cells: its figures, then the values it changed."""
     if "matplotlib.pyplot" in sys.modules:
         _emit_figures()
     if "keras" in sys.modules:
         _patch_summary()
-    _emit_values(_IPYTHON[0])
+    _emit_values(namespace)
 
 
-_IPYTHON: list = []  # the script's shell, set by install()
+NOTEBOOK_COLUMNS = 115  # rich's width in Jupyter (rich.console.JUPYTER_DEFAULT_COLUMNS)
+_PUBLISH: list = []  # where outputs go, set by install()
+_VALUES: dict = {}  # name -> JSON of its last recorded value
 
 
-def install(ipython) -> None:
-    """Set up capture for the script about to run, in the fresh shell of its own that
-    docbuild/forkshell.py forks for it (nothing an earlier script changed is there)."""
+def install(publish) -> None:
+    """Set up capture for the script about to run, in the child docbuild/forkshell.py
+    forks for it (nothing an earlier script changed is there); ``publish`` takes each
+    display_data output."""
     import matplotlib
 
     # plt.show() under Agg only warns; the figures are emitted after the cell instead.
     warnings.filterwarnings("ignore", message=".*non-interactive.*")
-    ipython.events.register("pre_run_cell", _before_cell)
-    ipython.events.register("post_run_cell", _after_cell)
     matplotlib.use("Agg")
     matplotlib.rcParams["svg.hashsalt"] = "docbuild"
     # What is alive now (the libraries the fork server imported) stays alive: freezing it
     # spares every later garbage collection a walk over TensorFlow's objects. Kernels
     # running one script after another took less time for it (bench/kernel_gc.md).
     gc.freeze()
-    _IPYTHON[:] = [ipython]
-    ipython._docbuild_values = {}  # name -> JSON of its last recorded value, per script
+    _PUBLISH[:] = [publish]
+    _VALUES.clear()
     reset_peak_memory()
 
 

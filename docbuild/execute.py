@@ -1,10 +1,11 @@
-"""Execute one gallery script in an IPython shell and keep what it produced.
+"""Execute one gallery script and keep what it produced.
 
 The script becomes a notebook (sphinx-gallery's writer) whose cells run, with a time limit,
 in a child that docbuild/forkshell.py forks: from a server of its own, or from the server a
 :class:`Worker` keeps for one build worker, so that the backend (several seconds of
 imports) loads once per worker. Every script starts from the server's freshly imported
-state: nothing one script changes reaches the next.
+state, in an empty folder of its own holding a copy of the script, as `python plot_x.py`
+would: nothing one script changes reaches the next.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import copy
 import json
 import os
 import selectors
+import shutil
 import signal
 import subprocess
 import sys
@@ -26,10 +28,11 @@ from .record import ANSI
 from .script import Script, to_notebook
 
 HIDDEN = {"docbuild": {"hidden": True}}
-SETUP = "from docbuild import capture\ncapture.install(get_ipython())\n"
 PROVENANCE = "from docbuild import capture; capture.print_provenance()"
 ROOT = Path(__file__).resolve().parent.parent  # where the server finds docbuild
-SERVER = ("import sys; sys.path.insert(0, {root!r}); "
+# In place of `-c`'s '' (the server's working folder); each child puts its script's folder
+# there, where `python plot_x.py` has it.
+SERVER = ("import sys; sys.path[0] = {root!r}; "
           "from docbuild.forkshell import main; main()")
 
 
@@ -133,7 +136,6 @@ def run_notebook(script: Script, budget: str, timeout: float,
     """
     # reads() joins the line lists sphinx-gallery writes into the strings nbformat expects
     notebook = nbformat.reads(json.dumps(to_notebook(script)), as_version=4)
-    notebook.cells.insert(0, _hidden_cell(SETUP))
     notebook.cells.append(_hidden_cell(PROVENANCE))
     own = worker is None
     worker = worker or Worker(budget)
@@ -142,9 +144,10 @@ def run_notebook(script: Script, budget: str, timeout: float,
             files = {name: os.path.join(scratch, name)
                      for name in ("notebook", "result", "progress", "log")}
             workdir = os.path.join(scratch, "work")
-            os.mkdir(workdir)  # the script's working folder: empty, as a reader's would be
+            os.mkdir(workdir)  # the script's folder: nothing else in it, as a reader's
+            copy = shutil.copy(script.path, os.path.join(workdir, script.path.name))
             nbformat.write(notebook, files["notebook"])
-            worker.send({**files, "workdir": workdir})
+            worker.send({**files, "script": copy})
             start = time.monotonic()
             pid = worker.answer(None)["pid"]
             done = worker.answer(start + timeout)
@@ -169,7 +172,7 @@ def run_notebook(script: Script, budget: str, timeout: float,
     finally:
         if own:
             worker.close()
-    _raise_on_error_outputs(script, notebook)
+    _raise_on_error_outputs(script, notebook, copy)
     return notebook, wall
 
 
@@ -181,12 +184,14 @@ def _cell(notebook, files: dict) -> dict | None:
         return None
 
 
-def _raise_on_error_outputs(script: Script, notebook) -> None:
-    """Errors that do not stop a cell (in IPython's hooks, say) still fail the build."""
+def _raise_on_error_outputs(script: Script, notebook, copy: str) -> None:
+    """A cell's error fails the build; its traceback names the script in the gallery, not
+    the copy that ran."""
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
                 trace = ANSI.sub("", "\n".join(output.get("traceback", [])))
+                trace = trace.replace(copy, str(script.path))
                 source = cell.get("source", "")
                 raise ExecutionError(f"{_where(script, cell)}: raised an exception:\n"
                                      f"{source}\n\n{trace}")
