@@ -10,6 +10,9 @@ run may change comes from the environment, read here and nowhere else:
                        (a script without a cached result is then an error)
     DOCBUILD_REPOSITORY  OWNER/REPO for "Open in Colab" links (CI sets it), else
                        pyproject.toml's [project.urls] Repository
+    DOCBUILD_RUN_LOG   a file to which each script executed adds a JSON line saying how
+                       its run ended (the tests read it: a script the build ran need not
+                       run again alone, tests/test_gallery_scripts.py)
 """
 
 from __future__ import annotations
@@ -96,6 +99,11 @@ def budget() -> str:
 
 def jobs(requested: int | None = None) -> int:
     return requested or int(os.environ.get("DOCBUILD_JOBS", 0)) or len(os.sched_getaffinity(0))
+
+
+def run_log() -> Path | None:
+    value = os.environ.get("DOCBUILD_RUN_LOG")
+    return Path(value) if value else None
 
 
 def execute_enabled() -> bool:

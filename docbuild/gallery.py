@@ -3,6 +3,12 @@
 Scripts run only when their cache key changed (see cache.py); each result is a cache
 entry (record.py) that the site generator (site.py) renders. A failure raises
 GalleryError after the other scripts finished, listing each failed script with its place.
+
+Each script runs as `python plot_x.py` would run it alone (docbuild/forkshell.py); with
+DOCBUILD_RUN_LOG set, how each run ended is appended there, one JSON line per script:
+{"script", "path", "ran", "error"}. "ran" is false when the script itself failed or ran
+past its time limit, true when it ran to its end (its page may still fail, on a value
+reference: "error" then says why).
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import script_key
-from .config import Settings, budget, settings
+from .config import Settings, budget, run_log, settings
 from .config import jobs as worker_count
 from .execute import ExecutionError, Worker, run_notebook
 from .record import build_entry
@@ -167,7 +173,9 @@ def execute(shard: str | None = None, workers: int | None = None, select: str | 
                 for job, future in zip(stale, futures, strict=True):
                     try:
                         future.result()
+                        _log_run(job, True, None)
                     except (ExecutionError, ValueRefError) as err:
+                        _log_run(job, isinstance(err, ValueRefError), str(err))
                         failures.append(str(err))
                         if failed is not None:
                             failed[job.script.name] = str(err)
@@ -178,6 +186,14 @@ def execute(shard: str | None = None, workers: int | None = None, select: str | 
     if failures:
         raise GalleryError(f"{len(failures)} gallery script(s) failed:\n\n" + "\n\n".join(failures))
     return todo, stale
+
+
+def _log_run(job: Job, ran: bool, error: str | None) -> None:
+    path = run_log()
+    if path is not None:
+        with path.open("a") as log:
+            log.write(json.dumps({"script": job.script.name, "path": str(job.script.path),
+                                  "ran": ran, "error": error}) + "\n")
 
 
 def records(jobs: list[Job]) -> list[Record]:
