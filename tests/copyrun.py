@@ -31,6 +31,18 @@ THREAD_LIMITS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 @cache
+def network_namespace() -> tuple[list[str], str]:
+    """The command prefix that runs a process in a network namespace of its own, and ""; or
+    [] and why the kernel does not allow one here."""
+    if not shutil.which("unshare"):
+        return [], "`unshare` is not installed"
+    probe = subprocess.run(["unshare", "-rn", "true"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        return [], f"`unshare -rn true` failed: {probe.stderr.strip() or probe.returncode}"
+    return ["unshare", "-rn"], ""
+
+
+@cache
 def offline_mode() -> tuple[list[str], bool, str]:
     """How the copy-runs are kept offline: (command prefix, audit-hook guard, description).
 
@@ -40,12 +52,9 @@ def offline_mode() -> tuple[list[str], bool, str]:
     reported as a warning and in the terminal summary, and test_copy_runs_are_offline
     checks that either way a connection fails.
     """
-    reason = "`unshare` is not installed"
-    if shutil.which("unshare"):
-        probe = subprocess.run(["unshare", "-rn", "true"], capture_output=True, text=True)
-        if probe.returncode == 0:
-            return ["unshare", "-rn"], False, "own network namespace (unshare -rn)"
-        reason = f"`unshare -rn true` failed: {probe.stderr.strip() or probe.returncode}"
+    prefix, reason = network_namespace()
+    if prefix:
+        return prefix, False, "own network namespace (unshare -rn)"
     if os.environ.get("KERAS_REF_COPY_RUN") == "plain":
         pytest.fail(f"{reason}, and plain `python` runs cannot be guarded otherwise: the "
                     "scripts would run with the network. Unset KERAS_REF_COPY_RUN.")
