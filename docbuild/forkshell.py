@@ -211,7 +211,7 @@ def _run(job: dict) -> int:
     if not status:  # the script ended: what the interpreter does next may fail it too
         failed = _at_exit()
         if failed is not None:
-            script_cell.outputs.append(nbformat.from_dict(_error(failed)))
+            (script_cell or cell).outputs.append(nbformat.from_dict(_error(failed)))
             status = 1
     nbformat.write(notebook, job["result"])
     return status

@@ -10,6 +10,12 @@ a child per script. Both kinds of child start as a plain run starts: tests below
 them with plain `python`. KERAS_REF_COPY_RUN=plain runs each script here with a plain
 `python` process instead, whatever the build ran.
 
+Where the build's run differs from a run alone, it is stricter or changes only what is
+shown: its time limit per script (the header's quick budget, else pyproject.toml's
+timeout, 600 s like TIMEOUT here), docbuild/capture.py's outputs after each cell and
+its wrapper around model.summary(), and what execute.kernel_env sets for reproducible
+pages (PYTHONHASHSEED=0, DeprecationWarnings hidden, GPU memory grown as needed).
+
 Graphviz's `dot`: every script runs with `dot` on PATH; a script whose source mentions
 `plot_model` runs a second time with `dot` absent from PATH (that is where it matters:
 keras.utils.plot_model is the only thing in the gallery that calls `dot`).
