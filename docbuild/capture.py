@@ -173,7 +173,6 @@ def encode_value(value, depth: int = 0):
 
 def _emit_values(namespace: dict) -> None:
     """Display the top-level values this cell changed (the build records, never shows, them)."""
-    previous = _VALUES
     changed = {}
     for name, value in list(namespace.items()):
         if name.startswith("_"):
@@ -185,8 +184,8 @@ def _emit_values(namespace: dict) -> None:
             text = json.dumps(encoded, sort_keys=True, allow_nan=True)
         except (TypeError, ValueError):
             continue
-        if previous.get(name) != text:
-            previous[name] = text
+        if _VALUES.get(name) != text:
+            _VALUES[name] = text
             changed[name] = encoded
     if changed:
         _display({"application/json": changed}, {"docbuild": {"kind": "values"}})

@@ -34,6 +34,7 @@ the copy-runs; no backend has run an operation in the server.
 """
 
 from __future__ import annotations
+import __future__
 
 import ast
 import atexit
@@ -96,22 +97,18 @@ class _Cells:
     """Executes cells as one script: one `__main__` namespace, the script's file name and
     line numbers, and each `from __future__` import applying to the cells after it."""
 
-    def __init__(self, script: str, outputs: list) -> None:
+    def __init__(self, script: str, text: str, main: types.ModuleType,
+                 outputs: list) -> None:
         from IPython.core.formatters import DisplayFormatter
 
         self.script = script
-        with open(script, encoding="utf-8") as file:
-            self.text = file.read()
+        self.text = text
+        self.main = main
         self.searched = 0  # where the next cell's code is looked for in the script
         self.flags = 0
         self.outputs = outputs
         self.formatter = DisplayFormatter()
         self.count = 0
-        self.main = types.ModuleType("__main__", ast.get_docstring(ast.parse(self.text),
-                                                                   clean=False))
-        self.main.__file__ = script
-        self.main.__builtins__ = builtins
-        sys.modules["__main__"] = self.main
 
     def _line(self, source: str, fallback: int) -> int:
         """The script line the cell's code starts on (cells are in the script's order)."""
@@ -129,7 +126,7 @@ class _Cells:
         for node in tree.body:
             if isinstance(node, ast.ImportFrom) and node.module == "__future__":
                 for alias in node.names:
-                    self.flags |= getattr(__import__("__future__"), alias.name).compiler_flag
+                    self.flags |= getattr(__future__, alias.name).compiler_flag
         last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
         namespace = self.main.__dict__
         exec(compile(tree, self.script, "exec", self.flags, dont_inherit=True), namespace)
@@ -164,6 +161,23 @@ def _at_exit() -> BaseException | None:
     return None
 
 
+def _start_as_python(script: str) -> tuple[str, types.ModuleType]:
+    """Where `python plot_x.py` starts, for the copy of the script at ``script``: its
+    folder as working directory and sys.path[0], its name as sys.argv, and a fresh
+    `__main__` with `__file__` and `__doc__`. Returns the script's text and `__main__`."""
+    folder = os.path.dirname(script)
+    os.chdir(folder)
+    sys.argv = [os.path.basename(script)]
+    sys.path[0] = folder
+    with open(script, encoding="utf-8") as file:
+        text = file.read()
+    main = types.ModuleType("__main__", ast.get_docstring(ast.parse(text), clean=False))
+    main.__file__ = script
+    main.__builtins__ = builtins
+    sys.modules["__main__"] = main
+    return text, main
+
+
 def _run(job: dict) -> int:
     """In the child: execute the notebook's cells, write the result; 0 if all ran."""
     import nbformat
@@ -171,12 +185,8 @@ def _run(job: dict) -> int:
     from docbuild import capture
 
     notebook = nbformat.read(job["notebook"], as_version=4)
-    folder = os.path.dirname(job["script"])
-    os.chdir(folder)
-    sys.argv = [os.path.basename(job["script"])]
-    sys.path[0] = folder
     outputs: list = []
-    cells = _Cells(job["script"], outputs)
+    cells = _Cells(job["script"], *_start_as_python(job["script"]), outputs)
     capture.install(outputs.append)
     status = 0
     script_cell = None  # the last of the script's own cells that ran

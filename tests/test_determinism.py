@@ -50,9 +50,9 @@ SPACES = re.compile(r"[ \t]+")  # progress bars pad to the width of their last r
 NUMBER = re.compile(r"-?\d+\.\d+(?:e-?\d+)?")
 
 
-def _run(script_path: Path, gallery: Path, out: Path, kernel: Worker | None) -> Record:
+def _run(script_path: Path, gallery: Path, out: Path, worker: Worker | None) -> Record:
     script = parse(script_path, gallery)
-    notebook, wall = run_notebook(script, "quick", timeout=600, worker=kernel)
+    notebook, wall = run_notebook(script, "quick", timeout=600, worker=worker)
     return build_entry(script, notebook, wall, "quick", out)
 
 
@@ -73,13 +73,13 @@ def shared(request, tmp_path_factory) -> Record:
         before = gallery / "leaky" / "plot_tuning_setup.py"
         before.parent.mkdir()
         before.write_text(TUNING_SETUP)
-    kernel = Worker("quick")
+    worker = Worker("quick")
     try:
-        _run(before, gallery, tmp_path_factory.mktemp("before") / "entry", kernel)
+        _run(before, gallery, tmp_path_factory.mktemp("before") / "entry", worker)
         return _run(SCRIPT, ROOT / "gallery", tmp_path_factory.mktemp("shared") / "entry",
-                    kernel)
+                    worker)
     finally:
-        kernel.close()
+        worker.close()
 
 
 def _outputs(record: Record, kind: str) -> dict[str, list]:
